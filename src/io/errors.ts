@@ -1,0 +1,43 @@
+/** Exit codes are part of the contract in SPEC.md ("Output and exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  notSignedIn: 4,
+  network: 5,
+  storage: 6,
+  timedOut: 124,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface HfloginErrorOptions {
+  /** Stable, machine-readable identifier, e.g. `keychain_unavailable`. */
+  code: string;
+  exitCode: ExitCode;
+  /** What the person can do next. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/**
+ * Every failure the CLI expects is one of these: the message says what happened and why,
+ * `hint` says what to do, `exitCode` is what scripts see.
+ */
+export class HfloginError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: HfloginErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HfloginError';
+    this.code = options.code;
+    this.exitCode = options.exitCode;
+    this.hint = options.hint;
+  }
+}
+
+export function usageError(message: string, hint?: string): HfloginError {
+  return new HfloginError(message, { code: 'usage', exitCode: ExitCode.usage, hint });
+}

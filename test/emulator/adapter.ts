@@ -1,0 +1,100 @@
+/**
+ * oidc-provider's storage adapter, in memory. It carries one Logto behaviour that lives in Logto's
+ * database layer rather than its provider config (packages/core/src/queries/oidc-model-instance.ts):
+ * a consumed refresh token still reads as unconsumed for `reuseIntervalSeconds` after it was used,
+ * so two clients racing with the same token both succeed; after that, presenting it again makes the
+ * refresh_token grant revoke the whole grant.
+ */
+type Payload = Record<string, unknown> & {
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  consumed?: unknown;
+};
+
+interface Stored {
+  payload: Payload;
+  expiresAt: number | undefined;
+  consumedAt: number | undefined;
+}
+
+export class AdapterStore {
+  readonly models = new Map<string, Map<string, Stored>>();
+
+  constructor(private readonly reuseIntervalSeconds: () => number) {}
+
+  table(model: string): Map<string, Stored> {
+    let table = this.models.get(model);
+    if (!table) {
+      table = new Map();
+      this.models.set(model, table);
+    }
+    return table;
+  }
+
+  isConsumed(model: string, consumedAt: number | undefined): boolean {
+    if (consumedAt === undefined) return false;
+    if (model !== 'RefreshToken') return true;
+    return consumedAt + this.reuseIntervalSeconds() * 1000 < Date.now();
+  }
+
+  /** Whether the grant (and so its refresh tokens) is still alive. */
+  grantAlive(grantId: string): boolean {
+    const grant = this.table('Grant').get(grantId);
+    return grant !== undefined && (grant.expiresAt === undefined || grant.expiresAt > Date.now());
+  }
+
+  adapterFor(model: string) {
+    const table = this.table(model);
+    const isConsumed = (consumedAt: number | undefined) => this.isConsumed(model, consumedAt);
+    const live = (id: string): Stored | undefined => {
+      const entry = table.get(id);
+      if (!entry) return undefined;
+      if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+        table.delete(id);
+        return undefined;
+      }
+      return entry;
+    };
+    const view = (entry: Stored | undefined): Payload | undefined => {
+      if (!entry) return undefined;
+      const payload = { ...entry.payload };
+      if (isConsumed(entry.consumedAt))
+        payload.consumed = Math.floor((entry.consumedAt ?? 0) / 1000);
+      else delete payload.consumed;
+      return payload;
+    };
+    return {
+      async upsert(id: string, payload: Payload, expiresIn?: number) {
+        const previous = table.get(id);
+        table.set(id, {
+          payload: { ...payload },
+          expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
+          consumedAt: previous?.consumedAt,
+        });
+      },
+      async find(id: string) {
+        return view(live(id));
+      },
+      async findByUserCode(userCode: string) {
+        for (const [id, entry] of table) if (entry.payload.userCode === userCode) return view(live(id));
+        return undefined;
+      },
+      async findByUid(uid: string) {
+        for (const [id, entry] of table) if (entry.payload.uid === uid) return view(live(id));
+        return undefined;
+      },
+      async consume(id: string) {
+        const entry = table.get(id);
+        if (entry && entry.consumedAt === undefined) entry.consumedAt = Date.now();
+      },
+      async destroy(id: string) {
+        table.delete(id);
+      },
+      // Called once per token model; the Grant itself is destroyed separately by oidc-provider.
+      async revokeByGrantId(grantId: string) {
+        for (const [id, entry] of table) if (entry.payload.grantId === grantId) table.delete(id);
+      },
+    };
+  }
+}

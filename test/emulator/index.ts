@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type Provider from 'oidc-provider';
+
+import { AccountStore } from './accounts.js';
+import { AdapterStore } from './adapter.js';
+import { Experience } from './experience.js';
+import { sendJson } from './http.js';
+import { HuggingFaceUpstream } from './huggingface.js';
+import { generateSigningKey } from './keys.js';
+import { resolveOptions, type EmulatorOptions, type Fault } from './options.js';
+import { createProvider } from './provider.js';
+import { emptyStats, type EmulatorState, type EmulatorStats } from './state.js';
+
+export type { EmulatorOptions, Fault } from './options.js';
+export { faults } from './options.js';
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234 — what `hflogin --endpoint` takes. */
+  endpoint: string;
+  /** `${endpoint}/oidc`, like Logto. */
+  issuer: string;
+  appId: string;
+  deviceAppId: string;
+  /** Live options: change `fault`, `huggingFaceConnector`… between requests. */
+  options: EmulatorOptions;
+  stats: EmulatorStats;
+  accounts: AccountStore;
+  provider: Provider;
+  setFault(fault: Fault | null): void;
+  /** Whether the grant is still alive (it is gone after revocation or refresh token reuse). */
+  grantAlive(grantId: string): boolean;
+  close(): Promise<void>;
+}
+
+const mountPath = '/oidc';
+
+export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const options = resolveOptions(overrides);
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  const state: EmulatorState = {
+    options,
+    endpoint,
+    issuer: `${endpoint}${mountPath}`,
+    accounts: new AccountStore(options.users, options.huggingFaceUsers, options.organizations),
+    store: new AdapterStore(() => options.refreshTokenReuseIntervalSeconds),
+    signingKey: await generateSigningKey(options.signingAlg, randomBytes(8).toString('hex')),
+    stats: emptyStats(),
+  };
+
+  const provider = createProvider(state);
+  const huggingFaceApp = {
+    clientId: 'logto-huggingface-connector',
+    clientSecret: randomBytes(16).toString('hex'),
+    name: 'Logto (hflogin emulator)',
+    redirectUri: `${endpoint}/callback/huggingface`,
+  };
+  const huggingFace = new HuggingFaceUpstream(huggingFaceApp, () => state.options.huggingFaceUsers);
+  const experience = new Experience(state, provider, huggingFaceApp);
+  const oidc = provider.callback();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void dispatch(req, res).catch((error: unknown) => {
+      console.error('[emulator] request failed:', error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: String(error) });
+      else res.destroy();
+    });
+  });
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', endpoint);
+    if (url.pathname === mountPath || url.pathname.startsWith(`${mountPath}/`)) {
+      // Mounted like Logto's `mount('/oidc', provider.app)`: oidc-provider derives its mount path
+      // from originalUrl vs url.
+      const request = req as IncomingMessage & { originalUrl?: string };
+      request.originalUrl = req.url;
+      request.url = (req.url ?? '/').slice(mountPath.length) || '/';
+      await oidc(req, res);
+      return;
+    }
+    if (await huggingFace.handle(req, res, url)) return;
+    if (await experience.handle(req, res, url)) return;
+    sendJson(res, 404, {
+      error: 'not_found',
+      error_description: `${req.method} ${url.pathname} is not served here`,
+    });
+  }
+
+  const nativeApp = options.apps.find((app) => app.kind === 'native');
+  const deviceApp = options.apps.find((app) => app.kind === 'device');
+
+  return {
+    endpoint,
+    issuer: state.issuer,
+    appId: nativeApp?.id ?? '',
+    deviceAppId: deviceApp?.id ?? '',
+    options,
+    stats: state.stats,
+    accounts: state.accounts,
+    provider,
+    setFault(fault) {
+      options.fault = fault;
+    },
+    grantAlive: (grantId) => state.store.grantAlive(grantId),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

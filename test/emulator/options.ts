@@ -1,0 +1,229 @@
+/**
+ * Everything the emulator can be told, with defaults that mirror a fresh Logto tenant that has a
+ * Native app for hflogin, a device-flow app, the Hugging Face connector enabled, one API resource
+ * and one organization.
+ */
+export interface HuggingFaceUser {
+  /** Hugging Face user ids are 24 hex digits (MongoDB ObjectIds). */
+  sub: string;
+  preferred_username: string;
+  name: string;
+  email: string | null;
+  picture: string;
+  isPro: boolean;
+  orgs: Array<{
+    sub: string;
+    name: string;
+    preferred_username: string;
+    picture: string;
+    isEnterprise: boolean;
+  }>;
+}
+
+export interface LogtoUserSeed {
+  id: string;
+  username: string | null;
+  password?: string;
+  name: string | null;
+  primaryEmail: string | null;
+  avatar: string | null;
+  /** Hugging Face users (by preferred_username) already linked to this Logto user. */
+  linkedHuggingFace?: string;
+}
+
+export interface AppSeed {
+  id: string;
+  name: string;
+  kind: 'native' | 'device';
+  /** Logto "first-party" apps skip the consent screen. */
+  thirdParty?: boolean;
+}
+
+export interface ApiResourceSeed {
+  indicator: string;
+  name: string;
+  scopes: string[];
+  accessTokenTtl: number;
+}
+
+export interface OrganizationSeed {
+  id: string;
+  name: string;
+  /** Logto user ids. */
+  members: string[];
+  /** Organization-level scopes the members' roles grant. */
+  scopes: string[];
+}
+
+/**
+ * One defect at a time, for security tests of the client (issue 7). `null` is a well-behaved
+ * provider.
+ */
+export type Fault =
+  | 'id_token_bad_signature'
+  | 'id_token_unknown_kid'
+  | 'id_token_alg_none'
+  | 'id_token_wrong_iss'
+  | 'id_token_wrong_aud'
+  | 'id_token_expired'
+  | 'id_token_wrong_nonce'
+  | 'id_token_missing_nonce'
+  | 'auth_response_missing_iss'
+  | 'auth_response_wrong_iss'
+  | 'auth_response_wrong_state'
+  | 'token_response_missing_id_token'
+  | 'token_response_unsupported_token_type';
+
+export const faults: readonly Fault[] = [
+  'id_token_bad_signature',
+  'id_token_unknown_kid',
+  'id_token_alg_none',
+  'id_token_wrong_iss',
+  'id_token_wrong_aud',
+  'id_token_expired',
+  'id_token_wrong_nonce',
+  'id_token_missing_nonce',
+  'auth_response_missing_iss',
+  'auth_response_wrong_iss',
+  'auth_response_wrong_state',
+  'token_response_missing_id_token',
+  'token_response_unsupported_token_type',
+];
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. The emulator listens on 127.0.0.1 only. */
+  port: number;
+  host: string;
+  /** ES384 is Logto's default (EC P-384 keys); RS256 after a rotation to RSA keys. */
+  signingAlg: 'ES384' | 'RS256';
+  ttl: {
+    accessToken: number;
+    idToken: number;
+    refreshToken: number;
+    authorizationCode: number;
+    deviceCode: number;
+    session: number;
+    interaction: number;
+  };
+  /** Logto treats a rotated refresh token as unused for this many seconds (oidc-model-instance.ts). */
+  refreshTokenReuseIntervalSeconds: number;
+  /** Seconds between device-flow polls before `slow_down` (RFC 8628 §3.5). */
+  deviceFlowInterval: number;
+  apps: AppSeed[];
+  users: LogtoUserSeed[];
+  huggingFaceUsers: HuggingFaceUser[];
+  /** The Hugging Face social connector is enabled in the sign-in experience. */
+  huggingFaceConnector: boolean;
+  /**
+   * What happens when the person denies at Hugging Face. `abort` ends the authorization request
+   * with `access_denied` (so clients can exercise that path); `sign-in-page` shows Logto's sign-in
+   * page again with the error, as Logto's own experience does.
+   */
+  socialDenial: 'abort' | 'sign-in-page';
+  resources: ApiResourceSeed[];
+  organizations: OrganizationSeed[];
+  fault: Fault | null;
+}
+
+export function defaultOptions(): EmulatorOptions {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    signingAlg: 'ES384',
+    ttl: {
+      accessToken: 3600,
+      idToken: 3600,
+      refreshToken: 14 * 24 * 3600,
+      authorizationCode: 60,
+      deviceCode: 600,
+      session: 14 * 24 * 3600,
+      interaction: 3600,
+    },
+    refreshTokenReuseIntervalSeconds: 3,
+    deviceFlowInterval: 5,
+    apps: [
+      { id: 'hflogin-native-app', name: 'hflogin', kind: 'native' },
+      { id: 'hflogin-device-app', name: 'hflogin (device)', kind: 'device' },
+    ],
+    users: [
+      {
+        id: 'u1alice00001',
+        username: null,
+        name: 'Alice Ng',
+        primaryEmail: 'alice@example.com',
+        avatar: 'https://cdn-avatars.huggingface.co/alice.png',
+        linkedHuggingFace: 'alice-hf',
+      },
+      {
+        id: 'u2lee0000002',
+        username: 'lee',
+        password: 'correct-horse-battery',
+        name: 'Lee Logto',
+        primaryEmail: 'lee@example.com',
+        avatar: null,
+      },
+    ],
+    huggingFaceUsers: [
+      {
+        sub: '65a1f0c2e4b0a1b2c3d4e5f6',
+        preferred_username: 'alice-hf',
+        name: 'Alice Ng',
+        email: 'alice@example.com',
+        picture: 'https://cdn-avatars.huggingface.co/alice.png',
+        isPro: true,
+        orgs: [
+          {
+            sub: '64b0aa11bb22cc33dd44ee55',
+            name: 'Open Models',
+            preferred_username: 'open-models',
+            picture: 'https://cdn-avatars.huggingface.co/open-models.png',
+            isEnterprise: false,
+          },
+        ],
+      },
+      {
+        sub: '65b2e1d3f5c1b2c3d4e5f607',
+        preferred_username: 'bob-hf',
+        name: 'Bob Martin',
+        email: null,
+        picture: 'https://cdn-avatars.huggingface.co/bob.png',
+        isPro: false,
+        orgs: [],
+      },
+      {
+        sub: '65c3f2e4a6d2c3d4e5f60718',
+        preferred_username: 'somchai-hf',
+        name: 'สมชาย ใจดี',
+        email: 'somchai@example.co.th',
+        picture: 'https://cdn-avatars.huggingface.co/somchai.png',
+        isPro: false,
+        orgs: [],
+      },
+    ],
+    huggingFaceConnector: true,
+    socialDenial: 'abort',
+    resources: [
+      {
+        indicator: 'https://api.example.com',
+        name: 'Example API',
+        scopes: ['read:models', 'write:models'],
+        accessTokenTtl: 3600,
+      },
+    ],
+    organizations: [
+      {
+        id: 'org-open-models',
+        name: 'Open Models',
+        members: ['u1alice00001'],
+        scopes: ['read:datasets', 'write:datasets'],
+      },
+    ],
+    fault: null,
+  };
+}
+
+/** Deep enough merge for the emulator's options: objects merge one level, arrays replace. */
+export function resolveOptions(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
+  const defaults = defaultOptions();
+  return { ...defaults, ...overrides, ttl: { ...defaults.ttl, ...overrides.ttl } };
+}

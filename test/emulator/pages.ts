@@ -1,0 +1,205 @@
+import { escapeHtml } from './http.js';
+import { translate, type Locale } from './i18n.js';
+
+/**
+ * HTML for the emulator's pages. Every element a browser test touches has a stable id;
+ * everything interpolated is escaped.
+ */
+const style = `
+body{font-family:system-ui,sans-serif;background:#f5f5f7;margin:0;display:flex;justify-content:center}
+main{background:#fff;margin-top:48px;padding:32px 40px;border-radius:16px;width:360px;box-shadow:0 2px 12px #0002}
+h1{font-size:20px}label{display:block;margin:12px 0 4px;font-size:14px}
+input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #ccc;border-radius:8px;font-size:15px}
+button{width:100%;padding:10px;margin-top:16px;border:0;border-radius:8px;font-size:15px;cursor:pointer;background:#5d34f2;color:#fff}
+button.secondary{background:#eee;color:#222}.error{color:#c00}.divider{text-align:center;color:#888;margin-top:16px}
+code{font-size:24px;letter-spacing:4px}`;
+
+function layout(locale: Locale, pageId: string, title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${style}</style></head>
+<body><main id="${pageId}" data-locale="${locale}"><h1 id="page-title">${escapeHtml(title)}</h1>
+${body}
+</main></body></html>`;
+}
+
+function errorLine(message: string | undefined): string {
+  return message ? `<p id="error-message" class="error" role="alert">${escapeHtml(message)}</p>` : '';
+}
+
+export interface SignInPageInput {
+  locale: Locale;
+  uid: string;
+  appName: string;
+  /** Social connectors shown as buttons: target → display name. */
+  connectors: Array<{ target: string; name: string }>;
+  loginHint?: string;
+  error?: string;
+}
+
+export function signInPage(input: SignInPageInput): string {
+  const t = (key: Parameters<typeof translate>[1], values?: Record<string, string>) =>
+    translate(input.locale, key, values);
+  const social = input.connectors
+    .map(
+      (connector) => `<form method="post" action="/social/${escapeHtml(connector.target)}">
+<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
+<button id="social-${escapeHtml(connector.target)}" class="secondary" type="submit">${escapeHtml(
+        t('continueWith', { connector: connector.name }),
+      )}</button></form>`,
+    )
+    .join('\n');
+  return layout(
+    input.locale,
+    'sign-in-page',
+    t('signInTitle', { app: input.appName }),
+    `${errorLine(input.error)}
+<form id="sign-in-form" method="post" action="/sign-in">
+<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
+<label for="identifier">${escapeHtml(t('identifier'))}</label>
+<input id="identifier" name="identifier" autocomplete="username" value="${escapeHtml(input.loginHint ?? '')}">
+<label for="password">${escapeHtml(t('password'))}</label>
+<input id="password" name="password" type="password" autocomplete="current-password">
+<button id="sign-in-submit" type="submit">${escapeHtml(t('signIn'))}</button>
+</form>
+${social ? `<p class="divider">${escapeHtml(t('or'))}</p>\n${social}` : ''}
+<p>${escapeHtml(t('noAccount'))} <a id="go-register" href="/register?uid=${encodeURIComponent(input.uid)}">${escapeHtml(
+      t('createAccount'),
+    )}</a></p>`,
+  );
+}
+
+export interface RegisterPageInput {
+  locale: Locale;
+  uid: string;
+  appName: string;
+  connectors: Array<{ target: string; name: string }>;
+  error?: string;
+}
+
+export function registerPage(input: RegisterPageInput): string {
+  const t = (key: Parameters<typeof translate>[1], values?: Record<string, string>) =>
+    translate(input.locale, key, values);
+  const social = input.connectors
+    .map(
+      (connector) => `<form method="post" action="/social/${escapeHtml(connector.target)}">
+<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
+<button id="social-${escapeHtml(connector.target)}" class="secondary" type="submit">${escapeHtml(
+        t('continueWith', { connector: connector.name }),
+      )}</button></form>`,
+    )
+    .join('\n');
+  return layout(
+    input.locale,
+    'register-page',
+    t('registerTitle', { app: input.appName }),
+    `${errorLine(input.error)}
+<form id="register-form" method="post" action="/register">
+<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
+<label for="register-username">${escapeHtml(t('username'))}</label>
+<input id="register-username" name="username" autocomplete="username">
+<label for="register-password">${escapeHtml(t('password'))}</label>
+<input id="register-password" name="password" type="password" autocomplete="new-password">
+<button id="register-submit" type="submit">${escapeHtml(t('createAccount'))}</button>
+</form>
+${social ? `<p class="divider">${escapeHtml(t('or'))}</p>\n${social}` : ''}
+<p>${escapeHtml(t('haveAccount'))} <a id="go-sign-in" href="/sign-in?uid=${encodeURIComponent(input.uid)}">${escapeHtml(
+      t('signIn'),
+    )}</a></p>`,
+  );
+}
+
+export function errorPage(locale: Locale, error: string, description: string | undefined): string {
+  return layout(
+    locale,
+    'error-page',
+    translate(locale, 'errorTitle'),
+    `<p id="error-code">${escapeHtml(error)}</p><p id="error-description">${escapeHtml(description ?? '')}</p>`,
+  );
+}
+
+export function deviceInputPage(locale: Locale, form: string, message: string | undefined): string {
+  return layout(
+    locale,
+    'device-page',
+    translate(locale, 'deviceTitle'),
+    `${errorLine(message)}
+<p>${escapeHtml(translate(locale, 'deviceEnterCode'))}</p>
+${form}
+<button id="device-submit" type="submit" form="op.deviceInputForm">${escapeHtml(translate(locale, 'continue'))}</button>`,
+  );
+}
+
+export function deviceConfirmPage(locale: Locale, form: string, appName: string, userCode: string): string {
+  return layout(
+    locale,
+    'device-confirm-page',
+    translate(locale, 'deviceConfirmTitle'),
+    `<p>${escapeHtml(translate(locale, 'deviceConfirmText', { app: appName }))}</p>
+<p><code id="device-user-code-shown">${escapeHtml(userCode)}</code></p>
+${form}
+<button id="device-confirm" type="submit" form="op.deviceConfirmForm">${escapeHtml(translate(locale, 'continue'))}</button>
+<button id="device-abort" class="secondary" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">${escapeHtml(
+      translate(locale, 'cancel'),
+    )}</button>`,
+  );
+}
+
+export function deviceSuccessPage(locale: Locale): string {
+  return layout(
+    locale,
+    'device-success-page',
+    translate(locale, 'deviceTitle'),
+    `<p id="device-success">${escapeHtml(translate(locale, 'deviceSuccess'))}</p>`,
+  );
+}
+
+export function logoutPage(locale: Locale, form: string, host: string): string {
+  return layout(
+    locale,
+    'logout-page',
+    translate(locale, 'signOutTitle', { host }),
+    `${form}
+<button id="logout-confirm" type="submit" form="op.logoutForm" name="logout" value="yes">${escapeHtml(
+      translate(locale, 'signOut'),
+    )}</button>
+<button id="logout-cancel" class="secondary" type="submit" form="op.logoutForm">${escapeHtml(translate(locale, 'stay'))}</button>`,
+  );
+}
+
+export function loggedOutPage(locale: Locale): string {
+  return layout(locale, 'logged-out-page', translate(locale, 'signedOut'), '');
+}
+
+export interface HuggingFaceAuthorizeInput {
+  clientName: string;
+  scopes: string[];
+  users: Array<{ username: string; name: string }>;
+  hidden: Record<string, string>;
+}
+
+/** Hugging Face's own consent page ("Authorize <app>"), English only like the real one. */
+export function huggingFaceAuthorizePage(input: HuggingFaceAuthorizeInput): string {
+  const hidden = Object.entries(input.hidden)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  const users = input.users
+    .map(
+      (user) =>
+        `<button id="hf-user-${escapeHtml(user.username)}" type="submit" name="user" value="${escapeHtml(
+          user.username,
+        )}">Authorize as ${escapeHtml(user.name)} (@${escapeHtml(user.username)})</button>`,
+    )
+    .join('\n');
+  return layout(
+    'en',
+    'hf-authorize-page',
+    `Authorize ${input.clientName}`,
+    `<p>${escapeHtml(input.clientName)} wants to access your Hugging Face account: ${escapeHtml(input.scopes.join(', '))}.</p>
+<form id="hf-authorize-form" method="post" action="/oauth/authorize">
+${hidden}
+${users}
+<button id="hf-deny" class="secondary" type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+  );
+}

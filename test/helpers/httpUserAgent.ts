@@ -1,0 +1,127 @@
+/**
+ * A minimal browser for protocol tests that do not need page rendering: it keeps cookies (with
+ * path matching), follows redirects one hop at a time and submits forms found in the HTML. Browser
+ * behaviour itself is tested through real Chromium (test/helpers/chromium.ts).
+ */
+interface Cookie {
+  name: string;
+  value: string;
+  path: string;
+}
+
+export interface Hop {
+  url: string;
+  status: number;
+  location: string | undefined;
+  body: string;
+}
+
+export class HttpUserAgent {
+  private readonly cookies = new Map<string, Cookie>();
+  acceptLanguage = 'en';
+
+  private cookieHeader(url: URL): string {
+    return [...this.cookies.values()]
+      .filter((cookie) => url.pathname.startsWith(cookie.path))
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join('; ');
+  }
+
+  private remember(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = header.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      let path = '/';
+      let expired = value === '';
+      for (const attribute of attributes) {
+        const [key, attributeValue = ''] = attribute.trim().split('=');
+        if (key?.toLowerCase() === 'path') path = attributeValue;
+        if (key?.toLowerCase() === 'max-age' && Number(attributeValue) <= 0) expired = true;
+        if (key?.toLowerCase() === 'expires' && Date.parse(attributeValue) < Date.now()) expired = true;
+      }
+      const key = `${name};${path}`;
+      if (expired) this.cookies.delete(key);
+      else this.cookies.set(key, { name, value, path });
+    }
+  }
+
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
+    const target = new URL(url);
+    const headers: Record<string, string> = { 'accept-language': this.acceptLanguage };
+    const cookie = this.cookieHeader(target);
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(target, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
+    this.remember(response);
+    const location = response.headers.get('location') ?? undefined;
+    return {
+      url: target.href,
+      status: response.status,
+      location: location ? new URL(location, target).href : undefined,
+      body: await response.text(),
+    };
+  }
+
+  /**
+   * Follows redirects from `url` until a page is shown (no Location) or the next hop satisfies
+   * `stop` (e.g. the client's loopback redirect URI, which nobody listens on here).
+   */
+  async follow(
+    url: string,
+    stop: (next: string) => boolean = () => false,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ page: Hop; stoppedAt: string | undefined; hops: Hop[] }> {
+    const hops: Hop[] = [];
+    let hop = await this.request(url, init);
+    hops.push(hop);
+    for (let i = 0; i < 20 && hop.location; i += 1) {
+      if (stop(hop.location)) return { page: hop, stoppedAt: hop.location, hops };
+      hop = await this.request(hop.location);
+      hops.push(hop);
+    }
+    return { page: hop, stoppedAt: undefined, hops };
+  }
+}
+
+/** The named form's hidden and pre-filled inputs, its action and method. */
+export function formIn(
+  html: string,
+  formId: string,
+  base: string,
+): { action: string; fields: Record<string, string> } {
+  const start = html.indexOf(`id="${formId}"`);
+  if (start === -1) throw new Error(`form #${formId} not found in page`);
+  const formStart = html.lastIndexOf('<form', start);
+  const formEnd = html.indexOf('</form>', start);
+  const form = html.slice(formStart, formEnd);
+  const action = /action="([^"]*)"/.exec(form)?.[1] ?? '';
+  const fields: Record<string, string> = {};
+  for (const input of form.matchAll(/<input\b[^>]*>/g)) {
+    const name = /name="([^"]*)"/.exec(input[0])?.[1];
+    const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
+    if (name)
+      fields[name] = value
+        .replaceAll('&amp;', '&')
+        .replaceAll('&quot;', '"')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>');
+  }
+  return { action: new URL(action.replaceAll('&amp;', '&'), base).href, fields };
+}
+
+/** The id of the page's main element (every emulator page has one). */
+export function pageId(html: string): string | undefined {
+  return /<main id="([^"]+)"/.exec(html)?.[1];
+}
