@@ -59,8 +59,7 @@ export class AdapterStore {
     const view = (entry: Stored | undefined): Payload | undefined => {
       if (!entry) return undefined;
       const payload = { ...entry.payload };
-      if (isConsumed(entry.consumedAt))
-        payload.consumed = Math.floor((entry.consumedAt ?? 0) / 1000);
+      if (isConsumed(entry.consumedAt)) payload.consumed = Math.floor((entry.consumedAt ?? 0) / 1000);
       else delete payload.consumed;
       return payload;
     };
@@ -69,7 +68,9 @@ export class AdapterStore {
         const previous = table.get(id);
         table.set(id, {
           payload: { ...payload },
-          expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
+          // Kept 15 s past expiry (oidc-provider's clock tolerance, as its memory adapter does), so an
+          // expired device code still answers `expired_token` rather than "not found".
+          expiresAt: expiresIn ? Date.now() + (expiresIn + 15) * 1000 : undefined,
           consumedAt: previous?.consumedAt,
         });
       },

@@ -20,6 +20,9 @@ interface ExperienceContext {
   loginHint: string | undefined;
 }
 
+const signInScreens = new Set(['/sign-in', '/identifier-sign-in', '/single-sign-on', '/reset-password']);
+const registerScreens = new Set(['/register', '/identifier-register']);
+
 /** Logto's username rule (packages/toolkit/core-kit/src/regex.ts). */
 const usernamePattern = /^[A-Z_a-z]\w*$/;
 
@@ -42,8 +45,9 @@ export class Experience {
     const { pathname } = url;
     const method = req.method ?? 'GET';
     const route = (): Promise<void> | undefined => {
-      if (method === 'GET' && pathname === '/sign-in') return this.showSignIn(req, res);
-      if (method === 'GET' && pathname === '/register') return this.showRegister(req, res);
+      // Logto's other first screens (identifier-sign-in, single-sign-on…) are variants of these two.
+      if (method === 'GET' && signInScreens.has(pathname)) return this.showSignIn(req, res);
+      if (method === 'GET' && registerScreens.has(pathname)) return this.showRegister(req, res);
       if (method === 'POST' && pathname === '/sign-in') return this.passwordSignIn(req, res);
       if (method === 'POST' && pathname === '/register') return this.register(req, res);
       if (method === 'GET' && pathname.startsWith('/direct/')) return this.directSignIn(req, res, url);

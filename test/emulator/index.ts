@@ -8,7 +8,7 @@ import { AccountStore } from './accounts.js';
 import { AdapterStore } from './adapter.js';
 import { Experience } from './experience.js';
 import { sendJson } from './http.js';
-import { HuggingFaceUpstream } from './huggingface.js';
+import { HuggingFaceUpstream, type HuggingFaceOAuthApp } from './huggingface.js';
 import { generateSigningKey } from './keys.js';
 import { resolveOptions, type EmulatorOptions, type Fault } from './options.js';
 import { createProvider } from './provider.js';
@@ -29,6 +29,8 @@ export interface Emulator {
   stats: EmulatorStats;
   accounts: AccountStore;
   provider: Provider;
+  /** The OAuth app the Logto side's Hugging Face connector uses at the upstream. */
+  huggingFaceApp: HuggingFaceOAuthApp;
   setFault(fault: Fault | null): void;
   /** Whether the grant is still alive (it is gone after revocation or refresh token reuse). */
   grantAlive(grantId: string): boolean;
@@ -107,6 +109,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     stats: state.stats,
     accounts: state.accounts,
     provider,
+    huggingFaceApp,
     setFault(fault) {
       options.fault = fault;
     },

@@ -8,3 +8,6 @@ declare module 'oidc-provider/lib/helpers/grants.js' {
   const helpers: Record<string, (...args: unknown[]) => unknown>;
   export = helpers;
 }
+declare module 'oidc-provider/lib/actions/grants/device_code.js' {
+  export const handler: (provider: unknown, helpers: Record<string, unknown>, ctx: unknown) => Promise<void>;
+}

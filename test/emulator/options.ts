@@ -107,8 +107,12 @@ export interface EmulatorOptions {
   };
   /** Logto treats a rotated refresh token as unused for this many seconds (oidc-model-instance.ts). */
   refreshTokenReuseIntervalSeconds: number;
-  /** Seconds between device-flow polls before `slow_down` (RFC 8628 §3.5). */
-  deviceFlowInterval: number;
+  /**
+   * Device-flow polling. Logto (oidc-provider 9) sends no `interval` and never answers `slow_down`;
+   * with `interval` set the emulator advertises it, and with `slowDown` it answers polls that come
+   * sooner with `slow_down` and adds 5 s to that code's interval (RFC 8628 §3.5).
+   */
+  deviceFlow: { interval: number | null; slowDown: boolean };
   apps: AppSeed[];
   users: LogtoUserSeed[];
   huggingFaceUsers: HuggingFaceUser[];
@@ -140,7 +144,7 @@ export function defaultOptions(): EmulatorOptions {
       interaction: 3600,
     },
     refreshTokenReuseIntervalSeconds: 3,
-    deviceFlowInterval: 5,
+    deviceFlow: { interval: null, slowDown: false },
     apps: [
       { id: 'hflogin-native-app', name: 'hflogin', kind: 'native' },
       { id: 'hflogin-device-app', name: 'hflogin (device)', kind: 'device' },
@@ -225,5 +229,10 @@ export function defaultOptions(): EmulatorOptions {
 /** Deep enough merge for the emulator's options: objects merge one level, arrays replace. */
 export function resolveOptions(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
   const defaults = defaultOptions();
-  return { ...defaults, ...overrides, ttl: { ...defaults.ttl, ...overrides.ttl } };
+  return {
+    ...defaults,
+    ...overrides,
+    ttl: { ...defaults.ttl, ...overrides.ttl },
+    deviceFlow: { ...defaults.deviceFlow, ...overrides.deviceFlow },
+  };
 }

@@ -10,6 +10,7 @@ import Provider, {
 import { claimsByScope, claimsFor } from './accounts.js';
 import { extraParamKeys, loginPromptPath, validateExtraParams } from './extraParams.js';
 import { pickLocale, translate, type Phrase } from './i18n.js';
+import { advertiseInterval, installDeviceFlowPolling } from './deviceFlowPolling.js';
 import { applyFaults } from './faults.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
@@ -206,9 +207,11 @@ export function createProvider(state: EmulatorState): Provider {
   provider.proxy = false;
 
   installLogtoRefreshTokenGrant(provider, state);
+  installDeviceFlowPolling(provider, state);
 
   provider.use(async (ctx, next) => {
     await next();
+    advertiseInterval(ctx as KoaContextWithOIDC, state);
     await applyFaults(ctx as KoaContextWithOIDC, state);
   });
 

@@ -1,8 +1,8 @@
 import { handler as upstreamRefreshTokenHandler } from 'oidc-provider/lib/actions/grants/refresh_token.js';
-import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
+import { boundGrantHelpers } from './grantHelpers.js';
 import type { EmulatorState } from './state.js';
 
 /** Logto's reserved resource for organization tokens. */
@@ -16,12 +16,7 @@ const organizationsScope = 'urn:logto:scope:organizations';
  * `urn:logto:organization:<id>`, scoped to what the member's organization roles allow.
  */
 export function installLogtoRefreshTokenGrant(provider: Provider, state: EmulatorState): void {
-  const helpers = Object.fromEntries(
-    Object.entries(grantHelpers).map(([name, helper]) => [
-      name,
-      (helper as (...args: unknown[]) => unknown).bind(undefined, provider),
-    ]),
-  );
+  const helpers = boundGrantHelpers(provider);
   const upstream = (ctx: KoaContextWithOIDC) => upstreamRefreshTokenHandler(provider, helpers, ctx);
 
   provider.registerGrantType(

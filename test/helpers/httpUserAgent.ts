@@ -85,24 +85,32 @@ export class HttpUserAgent {
     const hops: Hop[] = [];
     let hop = await this.request(url, init);
     hops.push(hop);
-    for (let i = 0; i < 20 && hop.location; i += 1) {
-      if (stop(hop.location)) return { page: hop, stoppedAt: hop.location, hops };
-      hop = await this.request(hop.location);
+    for (let i = 0; i < 20; i += 1) {
+      if (hop.location) {
+        if (stop(hop.location)) return { page: hop, stoppedAt: hop.location, hops };
+        hop = await this.request(hop.location);
+      } else if (isAutoSubmitPage(hop.body)) {
+        // oidc-provider's "Submitting Callback" page posts its form from a script; do what it does.
+        const form = formIn(hop.body, undefined, hop.url);
+        hop = await this.request(form.action, { form: form.fields });
+      } else {
+        break;
+      }
       hops.push(hop);
     }
     return { page: hop, stoppedAt: undefined, hops };
   }
 }
 
-/** The named form's hidden and pre-filled inputs, its action and method. */
+/** The named form's (or, without a name, the first form's) inputs and action. */
 export function formIn(
   html: string,
-  formId: string,
+  formId: string | undefined,
   base: string,
 ): { action: string; fields: Record<string, string> } {
-  const start = html.indexOf(`id="${formId}"`);
-  if (start === -1) throw new Error(`form #${formId} not found in page`);
-  const formStart = html.lastIndexOf('<form', start);
+  const start = formId === undefined ? html.indexOf('<form') : html.indexOf(`id="${formId}"`);
+  if (start === -1) throw new Error(`form #${formId ?? '(first)'} not found in page`);
+  const formStart = html.lastIndexOf('<form', start + 5);
   const formEnd = html.indexOf('</form>', start);
   const form = html.slice(formStart, formEnd);
   const action = /action="([^"]*)"/.exec(form)?.[1] ?? '';
@@ -119,6 +127,10 @@ export function formIn(
         .replaceAll('&gt;', '>');
   }
   return { action: new URL(action.replaceAll('&amp;', '&'), base).href, fields };
+}
+
+function isAutoSubmitPage(html: string): boolean {
+  return html.includes('document.forms[0].submit()');
 }
 
 /** The id of the page's main element (every emulator page has one). */

@@ -1,0 +1,47 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+import { chromiumMissing, chromiumPath, requireSystemPiece } from './systemPieces.js';
+
+/**
+ * Debian's Chromium, headless. Playwright's own browser download does not work here, and Chromium's
+ * background networking would only hit the closed network.
+ */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Collection-time check: skips (or, in CI, fails) the file when Chromium is missing. */
+export function chromiumAvailability(): { skip: boolean } {
+  return requireSystemPiece('Chromium', chromiumMissing());
+}
+
+/** Playwright gives every launch a fresh temporary profile and removes it on close. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+}
+
+/**
+ * Makes the browser's final redirect to the client's loopback URI observable without a listener:
+ * the request is answered by the test and its URL resolved.
+ */
+export function captureRedirect(context: BrowserContext, redirectUriPrefix: string): Promise<URL> {
+  return new Promise((resolve) => {
+    void context.route(
+      (url) => url.href.startsWith(redirectUriPrefix),
+      async (route) => {
+        resolve(new URL(route.request().url()));
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/plain',
+          body: 'callback received by the test',
+        });
+      },
+    );
+  });
+}

@@ -1,0 +1,43 @@
+import { PassThrough } from 'node:stream';
+
+import { describe, expect, it } from 'vitest';
+
+import { main } from '../../src/cli.js';
+import { ExitCode, HfloginError } from '../../src/io/errors.js';
+
+function streams() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { stdout, stderr, output: () => ({ out, err }) };
+}
+
+describe('cli main()', () => {
+  it('returns 0 for --help and writes help to stdout', async () => {
+    const io = streams();
+    expect(await main(['--help'], { ...io, env: {} })).toBe(ExitCode.ok);
+    expect(io.output().out).toContain('Usage: hflogin');
+  });
+
+  it('maps usage errors to exit 2', async () => {
+    const io = streams();
+    expect(await main(['--nope'], { ...io, env: {} })).toBe(ExitCode.usage);
+    expect(io.output().err).toContain("unknown option '--nope'");
+  });
+
+  it('HfloginError carries a stable code, an exit code and a hint', () => {
+    const error = new HfloginError('The keychain is locked.', {
+      code: 'keychain_unavailable',
+      exitCode: ExitCode.storage,
+      hint: 'Unlock it, or use --storage file.',
+    });
+    expect(error).toMatchObject({
+      code: 'keychain_unavailable',
+      exitCode: 6,
+      hint: 'Unlock it, or use --storage file.',
+    });
+  });
+});
