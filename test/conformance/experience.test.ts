@@ -92,6 +92,16 @@ describe('experience routes', () => {
     const { page, hops } = await new HttpUserAgent().follow(request.url);
     expect(pageId(page.body)).toBe('hf-authorize-page');
     expect(hops.map((hop) => pageId(hop.body)).filter(Boolean)).toEqual(['hf-authorize-page']);
+
+    // The connector's request to Hugging Face, as Logto's connector makes it.
+    const upstream = new URL(page.url);
+    expect(Object.fromEntries(upstream.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: emulator.huggingFaceApp.clientId,
+      redirect_uri: `${emulator.endpoint}/callback/huggingface`,
+      scope: 'profile email',
+      state: expect.any(String),
+    });
   });
 
   it('falls back to the sign-in page when the Hugging Face connector is disabled', async () => {

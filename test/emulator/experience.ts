@@ -183,12 +183,13 @@ export class Experience {
     }
     const state = randomBytes(16).toString('base64url');
     this.socialSessions.set(state, { uid: details.uid, target });
-    // Logto's Hugging Face connector: response_type=code, client_secret_basic later, no PKCE.
+    // Logto's Hugging Face connector: response_type=code, client_secret_basic later, no PKCE; the
+    // scope is the connector's setting, `profile email` as the README tells tenants to set it.
     const authorize = new URL('/oauth/authorize', this.state.endpoint);
     authorize.searchParams.set('response_type', 'code');
     authorize.searchParams.set('client_id', this.huggingFaceApp.clientId);
     authorize.searchParams.set('redirect_uri', this.huggingFaceApp.redirectUri);
-    authorize.searchParams.set('scope', 'openid profile email');
+    authorize.searchParams.set('scope', 'profile email');
     authorize.searchParams.set('state', state);
     redirect(res, authorize.href);
   }
