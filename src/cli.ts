@@ -40,6 +40,8 @@ export function buildProgram(deps: CliDeps): Command {
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = buildProgram(deps);
   try {
+    // No command is a usage error: show what there is, on stderr.
+    if (argv.length === 0) program.help({ error: true });
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {

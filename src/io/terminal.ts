@@ -9,10 +9,3 @@ export interface TerminalStreams {
 export function writeLine(stream: Writable, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
-
-/** `NO_COLOR` (https://no-color.org) and `--no-color` both turn colour off; so does a non-TTY stream. */
-export function colorEnabled(stream: Writable, env: NodeJS.ProcessEnv, flag: boolean | undefined): boolean {
-  if (flag === false) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return Boolean((stream as Writable & { isTTY?: boolean }).isTTY);
-}

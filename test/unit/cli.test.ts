@@ -22,6 +22,13 @@ describe('cli main()', () => {
     expect(io.output().out).toContain('Usage: hflogin');
   });
 
+  it('shows help on stderr and exits 2 when no command is given', async () => {
+    const io = streams();
+    expect(await main([], { ...io, env: {} })).toBe(ExitCode.usage);
+    expect(io.output().err).toContain('Usage: hflogin');
+    expect(io.output().out).toBe('');
+  });
+
   it('maps usage errors to exit 2', async () => {
     const io = streams();
     expect(await main(['--nope'], { ...io, env: {} })).toBe(ExitCode.usage);
