@@ -1,49 +1,67 @@
-// `npm run demo`: the bundled emulator, signed in to through its pages in headless Chromium.
-// (Until `hflogin login` lands, this walks the protocol hflogin will use: PKCE, direct sign-in to
-// Hugging Face, iss/state checks, code exchange, ID token signature and nonce, userinfo.)
-import { existsSync } from 'node:fs';
+// `npm run demo`: `hflogin login`, `whoami` and `logout` against the bundled emulator.
+// With a display, your own browser opens: pick a Hugging Face user on the emulator's page. Without
+// one (CI, SSH, containers), headless Chromium plays the person (scripts/demo-browser.mjs).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+import { KeychainStore } from '../src/storage/keychainStore.js';
+import { napiKeyringBackend } from '../src/storage/napiKeyring.js';
 import { startEmulator } from '../test/emulator/index.js';
-import { captureRedirect, launchChromium } from '../test/helpers/chromium.js';
-import { chromiumPath } from '../test/helpers/systemPieces.js';
-import { TestClient } from '../test/helpers/oidcClient.js';
 
-const emulator = await startEmulator();
-console.log(`Emulator (Logto-compatible) at ${emulator.issuer}, app ID ${emulator.appId}`);
-try {
-  const client = await TestClient.discover(emulator);
-  const request = await client.authorizationRequest();
-  console.log(`Sign-in URL:\n  ${request.url}`);
-  if (!existsSync(chromiumPath)) {
-    console.log(
-      `No Chromium at ${chromiumPath}: install it (apt-get install chromium) to let the demo click through.`,
-    );
-    process.exitCode = 1;
-  } else {
-    const browser = await launchChromium();
-    try {
-      const context = await browser.newContext();
-      const callback = captureRedirect(context, client.redirectUri);
-      const page = await context.newPage();
-      await page.goto(request.url);
-      console.log(
-        'Chromium went straight to Hugging Face (direct_sign_in=social:huggingface); choosing alice-hf…',
-      );
-      await page.click('#hf-user-alice-hf');
-      const tokens = await client.exchange(await callback, request);
-      console.log('Code exchanged with PKCE; ID token signature, iss, aud, exp and nonce verified.');
-      const userinfo = await client.userinfo(tokens.access_token);
-      const huggingface = (
-        userinfo.identities as Record<string, { details: { rawData: Record<string, unknown> } }>
-      ).huggingface;
-      console.log(
-        `Signed in as ${String(huggingface?.details.rawData.preferred_username)} (Hugging Face) to ${new URL(emulator.endpoint).host}` +
-          ` — Logto user ${userinfo.sub}, ${String(userinfo.name)}`,
-      );
-    } finally {
-      await browser.close();
-    }
+const bin = fileURLToPath(new URL('../bin/hflogin.js', import.meta.url));
+const headlessBrowser = fileURLToPath(new URL('./demo-browser.mjs', import.meta.url));
+const chromium = process.env.HFLOGIN_CHROMIUM ?? '/usr/bin/chromium';
+
+function hflogin(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  console.log(`\n$ hflogin ${args.join(' ')}`);
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
+async function keychainProblem(): Promise<string | undefined> {
+  try {
+    await new KeychainStore(await napiKeyringBackend()).check();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
+}
+
+const hasDisplay =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const emulator = await startEmulator();
+const configDir = mkdtempSync(join(tmpdir(), 'hflogin-demo-'));
+const env: NodeJS.ProcessEnv = { ...process.env, HFLOGIN_CONFIG_DIR: configDir, HFLOGIN_PROFILE: 'demo' };
+const loginArgs = ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId];
+
+console.log(`The emulator (a Logto-compatible provider) is running at ${emulator.endpoint}.`);
+const problem = await keychainProblem();
+if (problem) {
+  console.log(
+    `No usable OS keychain here (${problem}); the demo keeps its session in a 0600 file (--storage file).`,
+  );
+  loginArgs.push('--storage', 'file');
+}
+if (hasDisplay && !process.env.CI) {
+  console.log("Your browser will open on Hugging Face (the emulator's): pick a user to sign in.");
+} else if (existsSync(chromium)) {
+  console.log('No display: headless Chromium plays the person and picks alice-hf.');
+  env.BROWSER = headlessBrowser;
+} else {
+  console.log(`No display and no Chromium (${chromium}): open the printed URL in a browser on this machine.`);
+  loginArgs.push('--no-browser');
+}
+
+let code: number;
+try {
+  code = await hflogin(loginArgs, env);
+  if (code === 0) code = await hflogin(['whoami'], env);
+  if (code === 0) code = await hflogin(['logout'], env);
 } finally {
   await emulator.close();
+  rmSync(configDir, { recursive: true, force: true });
 }
+process.exitCode = code;

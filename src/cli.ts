@@ -1,20 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 
+import { registerLogin } from './commands/login.js';
+import { registerLogout } from './commands/logout.js';
+import { registerWhoami } from './commands/whoami.js';
+import type { CommandDeps } from './commands/deps.js';
+import { systemBrowserOpener } from './io/browser.js';
+import { redact } from './io/debug.js';
 import { ExitCode, HfloginError } from './io/errors.js';
-import { writeLine, type TerminalStreams } from './io/terminal.js';
+import { writeLine } from './io/terminal.js';
+import { openStore } from './storage/openStore.js';
 import { version } from './version.js';
 
-export interface CliDeps extends TerminalStreams {
-  env: NodeJS.ProcessEnv;
-}
-
-/** Global options from SPEC.md; every command sees them through `program.opts()`. */
-export interface GlobalOptions {
-  profile: string;
-  json?: boolean;
-  debug?: boolean;
-  color?: boolean;
-}
+export type CliDeps = CommandDeps;
 
 export function buildProgram(deps: CliDeps): Command {
   const program = new Command();
@@ -23,7 +20,7 @@ export function buildProgram(deps: CliDeps): Command {
     .description('Sign in to a Logto tenant from your terminal, with Hugging Face preselected.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .addOption(new Option('-p, --profile <name>', 'profile to use').env('HFLOGIN_PROFILE').default('default'))
+    .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'diagnostics on stderr (secrets redacted)')
     .option('--no-color', 'no colour in output')
@@ -33,6 +30,15 @@ export function buildProgram(deps: CliDeps): Command {
       writeErr: (text) => deps.stderr.write(text),
     })
     .exitOverride();
+  registerLogin(program, deps);
+  registerWhoami(program, deps);
+  registerLogout(program, deps);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => deps.stdout.write(text),
+      writeErr: (text) => deps.stderr.write(text),
+    });
+  }
   return program;
 }
 
@@ -45,11 +51,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
-    return exitCodeFor(error, deps);
+    return exitCodeFor(error, deps, argv.includes('--debug'));
   }
 }
 
-function exitCodeFor(error: unknown, deps: CliDeps): number {
+function exitCodeFor(error: unknown, deps: CliDeps, debug: boolean): number {
   if (error instanceof CommanderError) {
     // --help and --version end through exitOverride with exit code 0.
     if (error.exitCode === 0) return ExitCode.ok;
@@ -58,19 +64,32 @@ function exitCodeFor(error: unknown, deps: CliDeps): number {
   if (error instanceof HfloginError) {
     writeLine(deps.stderr, `Error: ${error.message}`);
     if (error.hint) writeLine(deps.stderr, `Hint: ${error.hint}`);
+    if (debug && error.cause)
+      writeLine(deps.stderr, `debug: cause: ${redact(String((error.cause as Error).stack ?? error.cause))}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(deps.stderr, `Error: unexpected failure: ${message}`);
+  writeLine(deps.stderr, `Error: unexpected failure: ${redact(message)}`);
+  if (debug && error instanceof Error && error.stack) writeLine(deps.stderr, `debug: ${redact(error.stack)}`);
   return ExitCode.failed;
 }
 
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
 export async function runAsProcess(): Promise<never> {
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    // The first Ctrl+C lets the command close its listener and say so; a second one ends at once.
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    interrupt.abort();
+  });
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    now: Date.now,
+    signal: interrupt.signal,
+    openBrowser: systemBrowserOpener(process.env),
+    openStore,
   });
   process.exit(code);
 }

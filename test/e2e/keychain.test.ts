@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Entry } from '@napi-rs/keyring';
 import { describe, expect, it } from 'vitest';
 
+import { KeychainStore } from '../../src/storage/keychainStore.js';
+import { napiKeyringBackend } from '../../src/storage/napiKeyring.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
 
 const { skip } = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
@@ -45,5 +47,22 @@ describe.skipIf(skip)('Secret Service through @napi-rs/keyring', () => {
     );
     expect(probe.status).not.toBe(0);
     expect(probe.stderr).toMatch(/Platform failure|DBus|dbus/i);
+  });
+
+  it('stores a large session in chunks in the real keyring and reads it back whole', async () => {
+    const store = new KeychainStore(await napiKeyringBackend(service));
+    const secret = JSON.stringify({ idToken: 'y'.repeat(12_000), name: 'สมชาย ใจดี' });
+    await store.check();
+    await store.save('big', secret);
+    // secret-tool prints the attributes on stderr.
+    const search = () => {
+      const result = spawnSync('secret-tool', ['search', '--all', 'service', service], { encoding: 'utf8' });
+      return result.stdout + result.stderr;
+    };
+    expect(search().match(/attribute\.username = session:big:[0-9a-f]+:\d+/g)?.length).toBeGreaterThan(8);
+    expect(await store.load('big')).toBe(secret);
+    expect(await store.clear('big')).toBe(true);
+    expect(await store.load('big')).toBeNull();
+    expect(search()).not.toContain('session:big');
   });
 });

@@ -77,8 +77,16 @@ export function createProvider(state: EmulatorState): Provider {
       devInteractions: { enabled: false },
       dPoP: { enabled: false },
       userinfo: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // Public clients may revoke or introspect only their own tokens (oidc-provider's default rule,
+      // spelled out so it does not print its "you SHOULD change it" notice).
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       clientCredentials: { enabled: true },
       deviceFlow: {
         enabled: true,

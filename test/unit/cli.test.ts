@@ -1,37 +1,26 @@
-import { PassThrough } from 'node:stream';
-
 import { describe, expect, it } from 'vitest';
 
 import { main } from '../../src/cli.js';
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
-
-function streams() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdout, stderr, output: () => ({ out, err }) };
-}
+import { fakeDeps } from '../helpers/fakeDeps.js';
 
 describe('cli main()', () => {
   it('returns 0 for --help and writes help to stdout', async () => {
-    const io = streams();
-    expect(await main(['--help'], { ...io, env: {} })).toBe(ExitCode.ok);
+    const io = fakeDeps();
+    expect(await main(['--help'], io.deps)).toBe(ExitCode.ok);
     expect(io.output().out).toContain('Usage: hflogin');
   });
 
   it('shows help on stderr and exits 2 when no command is given', async () => {
-    const io = streams();
-    expect(await main([], { ...io, env: {} })).toBe(ExitCode.usage);
+    const io = fakeDeps();
+    expect(await main([], io.deps)).toBe(ExitCode.usage);
     expect(io.output().err).toContain('Usage: hflogin');
     expect(io.output().out).toBe('');
   });
 
   it('maps usage errors to exit 2', async () => {
-    const io = streams();
-    expect(await main(['--nope'], { ...io, env: {} })).toBe(ExitCode.usage);
+    const io = fakeDeps();
+    expect(await main(['--nope'], io.deps)).toBe(ExitCode.usage);
     expect(io.output().err).toContain("unknown option '--nope'");
   });
 

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+
+import type { StorageKind } from '../config/profiles.js';
+import type { BrowserOpener } from '../io/browser.js';
+import type { DebugLog } from '../io/debug.js';
+import type { TerminalStreams } from '../io/terminal.js';
+import type { SecretStore } from '../storage/secretStore.js';
+
+/** Everything a command touches, passed in so tests can run commands in-process with fakes. */
+export interface CommandDeps extends TerminalStreams {
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  /** Aborted when the person presses Ctrl+C. */
+  signal: AbortSignal;
+  openBrowser: BrowserOpener;
+  openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
+}
+
+/** The global options (SPEC): every command reads them through this. */
+export interface GlobalOptions {
+  profile?: string;
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export type { DebugLog };

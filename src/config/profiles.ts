@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+
+import { HfloginError, ExitCode } from '../io/errors.js';
+import { writeFileAtomic } from './atomicWrite.js';
+import { configFile } from './paths.js';
+
+export type StorageKind = 'keychain' | 'file';
+
+/** A profile's saved settings. Never a secret: those live in storage. */
+export interface Profile {
+  endpoint?: string;
+  appId?: string;
+  deviceAppId?: string;
+  storage?: StorageKind;
+}
+
+export interface ConfigFile {
+  schemaVersion: 1;
+  profiles: Record<string, Profile>;
+}
+
+const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function assertProfileName(name: string): string {
+  if (!profileNamePattern.test(name)) {
+    throw new HfloginError(`"${name}" is not a valid profile name.`, {
+      code: 'invalid_profile',
+      exitCode: ExitCode.usage,
+      hint: 'Use letters, digits, dot, dash and underscore (up to 64).',
+    });
+  }
+  return name;
+}
+
+export async function readConfig(dir: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(configFile(dir), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, profiles: {} };
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<ConfigFile>;
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.profiles !== 'object')
+      throw new Error('no profiles');
+    return { schemaVersion: 1, profiles: parsed.profiles ?? {} };
+  } catch (cause) {
+    throw new HfloginError(`The config file ${configFile(dir)} is not valid JSON.`, {
+      code: 'config_invalid',
+      exitCode: ExitCode.usage,
+      hint: 'Fix or delete it; it holds no secrets.',
+      cause,
+    });
+  }
+}
+
+/** Merges `changes` into one profile and writes the file atomically (0600, dir 0700). */
+export async function updateProfile(dir: string, name: string, changes: Profile): Promise<void> {
+  const config = await readConfig(dir);
+  config.profiles[name] = { ...config.profiles[name], ...changes };
+  await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+}

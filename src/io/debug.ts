@@ -1,0 +1,21 @@
+import type { Writable } from 'node:stream';
+
+/** Something that looks like a token: a JWT, or a long run of base64url/hex characters. */
+const tokenLike = /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b[A-Za-z0-9_-]{32,}\b/g;
+const secretParams =
+  /\b(code|code_verifier|state|nonce|access_token|refresh_token|id_token|token|device_code)=([^&\s"]+)/g;
+
+/** Removes every secret-looking value from a diagnostic line. */
+export function redact(text: string, known: readonly string[] = []): string {
+  let out = text;
+  for (const secret of known) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  return out.replace(secretParams, '$1=[redacted]').replace(tokenLike, '[redacted]');
+}
+
+export type DebugLog = (message: string) => void;
+
+/** `--debug`: diagnostics on stderr, each line redacted. A no-op otherwise. */
+export function debugLog(stderr: Writable, enabled: boolean): DebugLog {
+  if (!enabled) return () => {};
+  return (message) => stderr.write(`debug: ${redact(message)}\n`);
+}

@@ -1,0 +1,41 @@
+import type { HuggingFaceIdentity, UserSummary } from '../session/session.js';
+
+type Json = Record<string, unknown>;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** The Logto user as userinfo describes them. */
+export function userSummary(userinfo: Json): UserSummary {
+  return {
+    id: String(userinfo.sub),
+    username: text(userinfo.username),
+    name: text(userinfo.name),
+    email: text(userinfo.email),
+    picture: text(userinfo.picture),
+  };
+}
+
+/**
+ * The Hugging Face identity Logto linked: userinfo `identities.huggingface = { userId, details }`,
+ * where Logto's connector keeps Hugging Face's own userinfo in `details.rawData`; the username is
+ * only there, as `preferred_username`.
+ */
+export function huggingFaceIdentity(userinfo: Json): HuggingFaceIdentity | null {
+  const identities = userinfo.identities as Json | undefined;
+  const identity = identities?.huggingface as Json | undefined;
+  if (!identity || typeof identity !== 'object') return null;
+  const details = (identity.details ?? {}) as Json;
+  const raw = (details.rawData ?? {}) as Json;
+  return {
+    id: String(identity.userId ?? details.id ?? raw.sub),
+    username: text(raw.preferred_username),
+    name: text(details.name) ?? text(raw.name),
+    email: text(details.email) ?? text(raw.email),
+    avatarUrl: text(details.avatar) ?? text(raw.picture),
+  };
+}
+
+/** How to name the person in one line: their name, else username, else email, else id. */
+export function displayName(user: UserSummary): string {
+  return user.name ?? user.username ?? user.email ?? user.id;
+}

@@ -1,0 +1,48 @@
+import * as oauth from 'oauth4webapi';
+
+import { protocolError } from './errors.js';
+import type { ProviderContext } from './provider.js';
+
+export interface ExchangeInput {
+  /** The callback's parameters, already checked by validateAuthResponse (state, iss, error). */
+  callbackParams: URLSearchParams;
+  redirectUri: string;
+  codeVerifier: string;
+  nonce: string;
+}
+
+export interface VerifiedTokens {
+  tokens: oauth.TokenEndpointResponse;
+  claims: oauth.IDToken;
+}
+
+/**
+ * Code + PKCE verifier → tokens; the ID token verified: iss, aud, exp, iat and nonce by
+ * processAuthorizationCodeResponse, and its signature against the provider's JWKS, which
+ * oauth4webapi leaves to validateApplicationLevelSignature.
+ */
+export async function exchangeCode(
+  provider: ProviderContext,
+  input: ExchangeInput,
+  signal?: AbortSignal,
+): Promise<VerifiedTokens> {
+  try {
+    const response = await oauth.authorizationCodeGrantRequest(
+      provider.as,
+      provider.client,
+      oauth.None(),
+      input.callbackParams,
+      input.redirectUri,
+      input.codeVerifier,
+      provider.request(signal),
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(provider.as, provider.client, response, {
+      expectedNonce: input.nonce,
+      requireIdToken: true,
+    });
+    await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
+    return { tokens, claims: oauth.getValidatedIdTokenClaims(tokens)! };
+  } catch (error) {
+    throw protocolError(error, 'The code exchange', provider.host);
+  }
+}

@@ -1,0 +1,92 @@
+import * as oauth from 'oauth4webapi';
+
+import { ExitCode, HfloginError } from '../io/errors.js';
+
+const tlsCodes = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && !code.startsWith('OAUTH_')) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns what a protocol step threw into an HfloginError: network trouble is exit 5, a refusal or a
+ * failed verification exit 1 (callers turn invalid_grant on refresh into exit 4 themselves).
+ */
+export function protocolError(error: unknown, action: string, host: string): HfloginError {
+  if (error instanceof HfloginError) return error;
+  if (error instanceof oauth.ResponseBodyError) {
+    const description = error.error_description ? `: ${error.error_description}` : '';
+    return new HfloginError(`${action} was refused by ${host}: ${error.error}${description}`, {
+      code: error.error,
+      exitCode: ExitCode.failed,
+      cause: error,
+    });
+  }
+  if (error instanceof oauth.AuthorizationResponseError) {
+    const description = error.error_description ? ` (${error.error_description})` : '';
+    return new HfloginError(`${action} was refused: ${error.error}${description}`, {
+      code: error.error,
+      exitCode: ExitCode.failed,
+      cause: error,
+    });
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    return new HfloginError(`${action} was refused by ${host} (HTTP ${error.status}).`, {
+      code: 'unauthorized',
+      exitCode: ExitCode.failed,
+      cause: error,
+    });
+  }
+  if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
+    return new HfloginError(`${action} failed verification: ${error.message}`, {
+      code: 'verification_failed',
+      exitCode: ExitCode.failed,
+      hint: 'The provider answered something hflogin will not trust; nothing was saved.',
+      cause: error,
+    });
+  }
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError') {
+    return new HfloginError(`${action}: ${host} did not answer in time.`, {
+      code: 'network_timeout',
+      exitCode: ExitCode.network,
+      hint: 'Check your connection (and HTTPS_PROXY), then try again.',
+      cause: error,
+    });
+  }
+  const code = causeCode(error);
+  if (code && tlsCodes.has(code)) {
+    return new HfloginError(`${action}: the TLS certificate of ${host} is not trusted (${code}).`, {
+      code: 'tls_untrusted',
+      exitCode: ExitCode.network,
+      hint: 'If a proxy or private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM).',
+      cause: error,
+    });
+  }
+  if (error instanceof TypeError || code) {
+    return new HfloginError(`${action}: cannot reach ${host}${code ? ` (${code})` : ''}.`, {
+      code: 'network',
+      exitCode: ExitCode.network,
+      hint: 'Check the endpoint, your connection and HTTPS_PROXY/NO_PROXY, then try again.',
+      cause: error,
+    });
+  }
+  return new HfloginError(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    code: 'unexpected',
+    exitCode: ExitCode.failed,
+    cause: error,
+  });
+}

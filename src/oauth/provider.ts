@@ -1,0 +1,62 @@
+import * as oauth from 'oauth4webapi';
+
+import { isLoopback, issuerOf } from '../config/endpoint.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
+import { protocolError } from './errors.js';
+
+/** How long one request to the provider may take. */
+export const requestTimeoutMs = 30_000;
+
+/** The provider's metadata and our client, as every protocol step needs them. */
+export interface ProviderContext {
+  endpoint: string;
+  /** For messages: `tenant.logto.app`. */
+  host: string;
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  /** Per-request options: a fresh timeout (and the caller's abort signal) each time. */
+  request(signal?: AbortSignal): { signal: AbortSignal; [oauth.allowInsecureRequests]?: boolean };
+}
+
+export function requestOptions(endpoint: string, signal?: AbortSignal) {
+  const timeout = AbortSignal.timeout(requestTimeoutMs);
+  return {
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    // http:// is accepted only for loopback endpoints (config/endpoint.ts); oauth4webapi needs to be told.
+    ...(isLoopback(new URL(endpoint)) ? { [oauth.allowInsecureRequests]: true } : {}),
+  };
+}
+
+/** OIDC discovery at `<endpoint>/oidc/.well-known/openid-configuration`; the issuer must match. */
+export async function discover(
+  endpoint: string,
+  clientId: string,
+  signal?: AbortSignal,
+): Promise<ProviderContext> {
+  const host = new URL(endpoint).host;
+  const issuer = issuerOf(endpoint);
+  let as: oauth.AuthorizationServer;
+  try {
+    const response = await oauth.discoveryRequest(issuer, {
+      algorithm: 'oidc',
+      ...requestOptions(endpoint, signal),
+    });
+    as = await oauth.processDiscoveryResponse(issuer, response);
+  } catch (error) {
+    const mapped = protocolError(error, 'Discovery', host);
+    if (mapped.exitCode === ExitCode.network) throw mapped;
+    throw new HfloginError(mapped.message, {
+      code: mapped.code,
+      exitCode: mapped.exitCode,
+      hint: `Is ${endpoint} a Logto endpoint? hflogin expects its issuer at ${issuer.href}.`,
+      cause: error,
+    });
+  }
+  return {
+    endpoint,
+    host,
+    as,
+    client: { client_id: clientId },
+    request: (requestSignal) => requestOptions(endpoint, requestSignal),
+  };
+}

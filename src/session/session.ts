@@ -1,0 +1,55 @@
+/**
+ * A signed-in session as hflogin stores it. Everything here is secret as a whole: it lives only
+ * in storage (keychain or the 0600 file), never in the config file.
+ */
+export interface HuggingFaceIdentity {
+  id: string;
+  username: string | null;
+  name: string | null;
+  email: string | null;
+  avatarUrl: string | null;
+}
+
+export interface UserSummary {
+  id: string;
+  username: string | null;
+  name: string | null;
+  email: string | null;
+  picture: string | null;
+}
+
+export interface StoredSession {
+  schemaVersion: 1;
+  endpoint: string;
+  appId: string;
+  accessToken: string;
+  /** ISO-8601. */
+  accessTokenExpiresAt: string;
+  refreshToken: string | undefined;
+  idToken: string | undefined;
+  scopes: string[];
+  user: UserSummary;
+  huggingface: HuggingFaceIdentity | null;
+  /** ISO-8601, when the session was last written. */
+  savedAt: string;
+}
+
+export function serializeSession(session: StoredSession): string {
+  return JSON.stringify(session);
+}
+
+/** Parses what storage returned; anything unexpected is reported, never half-used. */
+export function parseSession(text: string): StoredSession {
+  const value = JSON.parse(text) as Partial<StoredSession>;
+  if (
+    value?.schemaVersion !== 1 ||
+    typeof value.endpoint !== 'string' ||
+    typeof value.appId !== 'string' ||
+    typeof value.accessToken !== 'string' ||
+    typeof value.accessTokenExpiresAt !== 'string' ||
+    typeof value.user?.id !== 'string'
+  ) {
+    throw new Error('stored session has an unexpected shape');
+  }
+  return value as StoredSession;
+}

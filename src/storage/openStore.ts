@@ -1,0 +1,16 @@
+import type { StorageKind } from '../config/profiles.js';
+import { storageUnavailable } from './errors.js';
+import { FileStore } from './fileStore.js';
+import { KeychainStore } from './keychainStore.js';
+import { napiKeyringBackend } from './napiKeyring.js';
+import type { SecretStore } from './secretStore.js';
+
+export async function openStore(kind: StorageKind, configDir: string): Promise<SecretStore> {
+  if (kind === 'file') return new FileStore(configDir);
+  try {
+    return new KeychainStore(await napiKeyringBackend());
+  } catch (error) {
+    // The native addon itself failed to load (unsupported platform, damaged install).
+    throw storageUnavailable('OS keychain', error);
+  }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+
+import { ExitCode, HfloginError } from '../../src/io/errors.js';
+import { chunkSize, KeychainStore } from '../../src/storage/keychainStore.js';
+import { MemoryKeyring } from '../helpers/fakeDeps.js';
+
+/** A session about as large as a real one with three JWTs, plus non-ASCII names. */
+const bigSecret = JSON.stringify({ idToken: 'x'.repeat(9_000), name: 'สมชาย ใจดี', more: 'é'.repeat(500) });
+
+describe('keychain store', () => {
+  it('splits large sessions so every credential fits Windows Credential Manager (2,560 bytes)', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('default', bigSecret);
+    expect(keyring.entries.size).toBeGreaterThan(5);
+    for (const value of keyring.entries.values()) {
+      expect(Buffer.byteLength(value, 'utf16le')).toBeLessThanOrEqual(MemoryKeyring.maxBlobBytes);
+      expect(value.length).toBeLessThanOrEqual(chunkSize);
+    }
+    expect(await store.load('default')).toBe(bigSecret);
+  });
+
+  it('replaces a session without leaving the previous chunks behind', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('default', bigSecret);
+    await store.save('default', 'small');
+    expect(await store.load('default')).toBe('small');
+    expect(
+      [...keyring.entries.keys()].filter((account) => account.startsWith('session:default')),
+    ).toHaveLength(2);
+  });
+
+  it('keeps profiles apart and clears only the one asked', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('work', bigSecret);
+    await store.save('home', 'home-secret');
+    expect(await store.clear('work')).toBe(true);
+    expect(await store.load('work')).toBeNull();
+    expect(await store.load('home')).toBe('home-secret');
+    expect([...keyring.entries.keys()].every((account) => account.startsWith('session:home'))).toBe(true);
+    expect(await store.clear('work')).toBe(false);
+  });
+
+  it('reports a damaged entry as exit 4, never as a crash or a half session', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('default', bigSecret);
+    const chunk = [...keyring.entries.keys()].find((account) => account.endsWith(':1'))!;
+    keyring.entries.set(chunk, 'tampered');
+    await expect(store.load('default')).rejects.toMatchObject({
+      exitCode: ExitCode.notSignedIn,
+      code: 'session_corrupt',
+    });
+    keyring.entries.delete(chunk);
+    await expect(store.load('default')).rejects.toThrow(/missing/);
+    keyring.entries.set('session:default', '{not json');
+    await expect(store.load('default')).rejects.toMatchObject({ exitCode: ExitCode.notSignedIn });
+  });
+
+  it('turns keychain failures into exit 6 with the keychain’s own reason and the --storage file hint', async () => {
+    const keyring = new MemoryKeyring();
+    keyring.failWith = new Error('Platform secure storage failure: the collection is locked');
+    const store = new KeychainStore(keyring);
+    const failure = await store.check().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HfloginError);
+    expect(failure).toMatchObject({ exitCode: ExitCode.storage });
+    expect((failure as HfloginError).message).toContain('the collection is locked');
+    expect((failure as HfloginError).hint).toContain('--storage file');
+  });
+});
