@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { interrupted } from '../io/wait.js';
 
 const tlsCodes = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -59,6 +60,8 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
     });
   }
   const name = (error as { name?: string }).name;
+  // Ctrl+C aborts requests in flight through the CLI's signal.
+  if (name === 'AbortError') return interrupted();
   if (name === 'TimeoutError') {
     return new HfloginError(`${action}: ${host} did not answer in time.`, {
       code: 'network_timeout',

@@ -148,4 +148,17 @@ describe('failures that must be clear and lose nothing', () => {
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
   });
+
+  it('goes on waiting, with the URL printed, when $BROWSER cannot be started', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'], {
+      ...isolated.env,
+      BROWSER: '/nonexistent/browser',
+    });
+    await run.signInUrl;
+    await expect.poll(() => run.stderr()).toContain('Could not open a browser');
+    expect(run.stderr()).toContain('Waiting for the sign-in to finish');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+  });
 });

@@ -97,6 +97,8 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
     expect(params.redirect_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     for (const key of ['state', 'nonce', 'code_challenge']) expect(params[key]).toMatch(/^[\w-]{43}$/);
     expect(readFileSync(isolated.browserLog, 'utf8')).toBe(`${JSON.stringify([url.href])}\n`);
+    // The loopback server is gone once the sign-in is done.
+    await expect(fetch(params.redirect_uri!)).rejects.toThrow();
 
     const session = await keychainSession();
     expect(session).toMatchObject({
