@@ -151,10 +151,13 @@ describe('failures that must be clear and lose nothing', () => {
 
   it('goes on waiting, with the URL printed, when $BROWSER cannot be started', async () => {
     const isolated = isolatedProfile();
-    const run = runHflogin(['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'], {
-      ...isolated.env,
-      BROWSER: '/nonexistent/browser',
-    });
+    const run = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      {
+        ...isolated.env,
+        BROWSER: '/nonexistent/browser',
+      },
+    );
     await run.signInUrl;
     await expect.poll(() => run.stderr()).toContain('Could not open a browser');
     expect(run.stderr()).toContain('Waiting for the sign-in to finish');
