@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 
+import { registerConfig } from './commands/config.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
+import { registerStatus } from './commands/status.js';
+import { registerToken } from './commands/token.js';
 import { registerWhoami } from './commands/whoami.js';
 import type { CommandDeps } from './commands/deps.js';
 import { systemBrowserOpener } from './io/browser.js';
@@ -32,13 +35,21 @@ export function buildProgram(deps: CliDeps): Command {
     .exitOverride();
   registerLogin(program, deps);
   registerWhoami(program, deps);
+  registerStatus(program, deps);
+  registerToken(program, deps);
   registerLogout(program, deps);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => deps.stdout.write(text),
-      writeErr: (text) => deps.stderr.write(text),
-    });
-  }
+  registerConfig(program, deps);
+  // Subcommands report through the same streams and never exit the process themselves.
+  const configure = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({
+        writeOut: (text) => deps.stdout.write(text),
+        writeErr: (text) => deps.stderr.write(text),
+      });
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }
 

@@ -15,8 +15,9 @@ import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
 import { discover } from '../oauth/provider.js';
 import { fetchUserinfo } from '../oauth/userinfo.js';
-import { expiresAt } from '../session/freshSession.js';
+import { expiresAt } from '../session/validToken.js';
 import type { StoredSession } from '../session/session.js';
+import { withSessionLock } from '../session/sessionLock.js';
 import { saveSession } from '../session/sessionStore.js';
 import type { CommandDeps } from './deps.js';
 
@@ -143,7 +144,10 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
         huggingface: huggingFaceIdentity(userinfo),
         savedAt: new Date(now).toISOString(),
       };
-      await saveSession(store, settings.profile, session);
+      // Under the profile's lock, so a refresh finishing in another process cannot overwrite it.
+      await withSessionLock(settings.configDir, settings.profile, () =>
+        saveSession(store, settings.profile, session),
+      );
       await updateProfile(settings.configDir, settings.profile, {
         endpoint: tenant.endpoint,
         appId: tenant.appId,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
@@ -11,6 +12,7 @@ import type { CommandDeps } from './deps.js';
 
 export interface LogoutOptions {
   profile?: string;
+  all?: boolean;
 }
 
 /**
@@ -19,7 +21,14 @@ export interface LogoutOptions {
  * person is told the grant may still be live.
  */
 export async function runLogout(options: LogoutOptions, deps: CommandDeps): Promise<void> {
-  const settings = await resolveSettings({ profile: options.profile }, deps.env);
+  if (!options.all) return logoutProfile(options.profile, deps);
+  const active = await resolveSettings({ profile: options.profile }, deps.env);
+  const names = new Set([active.profile, ...Object.keys((await readConfig(active.configDir)).profiles)]);
+  for (const name of [...names].sort()) await logoutProfile(name, deps);
+}
+
+async function logoutProfile(profile: string | undefined, deps: CommandDeps): Promise<void> {
+  const settings = await resolveSettings({ profile }, deps.env);
   const store = await deps.openStore(settings.storage, settings.configDir);
   let session: StoredSession | null = null;
   let unreadable = false;
@@ -43,7 +52,7 @@ export async function runLogout(options: LogoutOptions, deps: CommandDeps): Prom
       if (session.refreshToken)
         await revokeToken(provider, session.refreshToken, 'refresh_token', deps.signal);
       else await revokeToken(provider, session.accessToken, 'access_token', deps.signal);
-      revocation = `Signed out of ${host}: the session was revoked and removed from this machine.`;
+      revocation = `Signed out of ${host} (profile "${settings.profile}"): the session was revoked and removed from this machine.`;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       revocation = `Removed the session from this machine, but could not revoke it at ${host} (${reason}); the grant may still be live until it expires.`;
@@ -59,6 +68,7 @@ export function registerLogout(program: Command, deps: CommandDeps): void {
   program
     .command('logout')
     .description('revoke the session at Logto and remove it from this machine')
+    .option('--all', 'sign out of every profile')
     .action(async (_options: unknown, command: Command) => {
       await runLogout(command.optsWithGlobals<LogoutOptions>(), deps);
     });

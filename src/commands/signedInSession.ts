@@ -1,7 +1,9 @@
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { discover } from '../oauth/provider.js';
 import type { StoredSession } from '../session/session.js';
 import { loadSession } from '../session/sessionStore.js';
+import { lazyProvider, type SessionContext } from '../session/validToken.js';
 import type { SecretStore } from '../storage/secretStore.js';
 import type { CommandDeps } from './deps.js';
 
@@ -9,6 +11,16 @@ export interface SignedIn {
   settings: Settings;
   store: SecretStore;
   session: StoredSession;
+  context: SessionContext;
+}
+
+export function notSignedIn(profile: string): HfloginError {
+  const flag = profile === 'default' ? '' : ` --profile ${profile}`;
+  return new HfloginError(`Not signed in (profile "${profile}").`, {
+    code: 'not_signed_in',
+    exitCode: ExitCode.notSignedIn,
+    hint: `Run hflogin login${flag} to sign in.`,
+  });
 }
 
 /** The profile's stored session, or exit 4 saying how to sign in. Never starts a sign-in. */
@@ -16,13 +28,14 @@ export async function requireSession(profile: string | undefined, deps: CommandD
   const settings = await resolveSettings({ profile }, deps.env);
   const store = await deps.openStore(settings.storage, settings.configDir);
   const session = await loadSession(store, settings.profile);
-  if (!session) {
-    const flag = settings.profile === 'default' ? '' : ` --profile ${settings.profile}`;
-    throw new HfloginError(`Not signed in (profile "${settings.profile}").`, {
-      code: 'not_signed_in',
-      exitCode: ExitCode.notSignedIn,
-      hint: `Run hflogin login${flag} to sign in.`,
-    });
-  }
-  return { settings, store, session };
+  if (!session) throw notSignedIn(settings.profile);
+  const context: SessionContext = {
+    provider: lazyProvider(() => discover(session.endpoint, session.appId, deps.signal)),
+    store,
+    profile: settings.profile,
+    configDir: settings.configDir,
+    now: deps.now,
+    signal: deps.signal,
+  };
+  return { settings, store, session, context };
 }

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 
 import { writeLine } from '../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
-import { discover } from '../oauth/provider.js';
 import { fetchUserinfo, isTokenRefused } from '../oauth/userinfo.js';
-import { freshSession } from '../session/freshSession.js';
+import { validToken } from '../session/validToken.js';
 import type { CommandDeps } from './deps.js';
 import { requireSession } from './signedInSession.js';
 
@@ -37,17 +36,16 @@ export interface WhoamiJson {
 
 /** `hflogin whoami`: who is signed in, read fresh from userinfo (refreshing the token first if needed). */
 export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Promise<void> {
-  const { settings, store, session: stored } = await requireSession(options.profile, deps);
-  const provider = await discover(stored.endpoint, stored.appId, deps.signal);
-  const context = { provider, store, profile: settings.profile, now: deps.now, signal: deps.signal };
-  let session = await freshSession(stored, context);
+  const { settings, store, session: stored, context } = await requireSession(options.profile, deps);
+  const provider = await context.provider();
+  let { session } = await validToken(context, stored);
   let userinfo;
   try {
     userinfo = await fetchUserinfo(provider, session.accessToken, session.user.id, deps.signal);
   } catch (error) {
     // The provider refused a token we thought valid (revoked, or clocks disagree): refresh once.
     if (!isTokenRefused(error) || !session.refreshToken) throw error;
-    session = await freshSession(session, context, true);
+    ({ session } = await validToken(context, session, {}, true));
     userinfo = await fetchUserinfo(provider, session.accessToken, session.user.id, deps.signal);
   }
   const user = userSummary(userinfo);

@@ -55,9 +55,28 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
   }
 }
 
+export async function writeConfig(dir: string, config: ConfigFile): Promise<void> {
+  await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+}
+
 /** Merges `changes` into one profile and writes the file atomically (0600, dir 0700). */
 export async function updateProfile(dir: string, name: string, changes: Profile): Promise<void> {
   const config = await readConfig(dir);
   config.profiles[name] = { ...config.profiles[name], ...changes };
-  await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  await writeConfig(dir, config);
+}
+
+/** Removes settings from a profile (the profile goes when nothing is left). */
+export async function unsetProfileKeys(
+  dir: string,
+  name: string,
+  keys: Array<keyof Profile>,
+): Promise<boolean> {
+  const config = await readConfig(dir);
+  const profile = config.profiles[name];
+  if (!profile || !keys.some((key) => key in profile)) return false;
+  for (const key of keys) delete profile[key];
+  if (Object.keys(profile).length === 0) delete config.profiles[name];
+  await writeConfig(dir, config);
+  return true;
 }

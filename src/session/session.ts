@@ -18,6 +18,15 @@ export interface UserSummary {
   picture: string | null;
 }
 
+/** An access token for one audience: an API resource, an organization, or both. */
+export interface AudienceToken {
+  accessToken: string;
+  tokenType: string;
+  /** ISO-8601. */
+  expiresAt: string;
+  scope: string[];
+}
+
 export interface StoredSession {
   schemaVersion: 1;
   endpoint: string;
@@ -30,6 +39,8 @@ export interface StoredSession {
   scopes: string[];
   user: UserSummary;
   huggingface: HuggingFaceIdentity | null;
+  /** Tokens for API resources and organizations, by audienceKey(), each from a refresh. */
+  audiences?: Record<string, AudienceToken>;
   /** ISO-8601, when the session was last written. */
   savedAt: string;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+import { HfloginError } from '../io/errors.js';
 import type { SecretStore } from './secretStore.js';
 import { storageUnavailable, storedSessionUnreadable } from './errors.js';
 
@@ -55,30 +56,33 @@ export class KeychainStore implements SecretStore {
   }
 
   async load(profile: string): Promise<string | null> {
-    const manifestText = await this.guard(() => this.backend.get(manifestAccount(profile)));
-    if (manifestText === null) return null;
-    let manifest: Manifest;
-    try {
-      manifest = JSON.parse(manifestText) as Manifest;
-      if (manifest.v !== 1 || !/^[0-9a-f]+$/.test(manifest.gen) || !(manifest.chunks > 0))
-        throw new Error('bad manifest');
-    } catch (error) {
-      throw storedSessionUnreadable('OS keychain', error);
+    // A save by another process may replace the chunks between our reading the manifest and the
+    // chunks; then the manifest has changed, and reading again gives the new session whole.
+    for (let attempt = 1; ; attempt += 1) {
+      const manifestText = await this.guard(() => this.backend.get(manifestAccount(profile)));
+      if (manifestText === null) return null;
+      try {
+        return await this.readChunks(profile, manifestText);
+      } catch (error) {
+        if (error instanceof HfloginError) throw error; // the keychain itself failed: exit 6
+        const now = await this.guard(() => this.backend.get(manifestAccount(profile)));
+        if (attempt >= 3 || now === manifestText) throw storedSessionUnreadable('OS keychain', error);
+      }
     }
+  }
+
+  private async readChunks(profile: string, manifestText: string): Promise<string> {
+    const manifest = JSON.parse(manifestText) as Manifest;
+    if (manifest.v !== 1 || !/^[0-9a-f]+$/.test(manifest.gen) || !(manifest.chunks > 0))
+      throw new Error('bad manifest');
     const parts: string[] = [];
     for (let index = 0; index < manifest.chunks; index += 1) {
       const part = await this.guard(() => this.backend.get(chunkAccount(profile, manifest.gen, index)));
-      if (part === null)
-        throw storedSessionUnreadable(
-          'OS keychain',
-          new Error(`chunk ${index + 1} of ${manifest.chunks} is missing`),
-        );
+      if (part === null) throw new Error(`chunk ${index + 1} of ${manifest.chunks} is missing`);
       parts.push(part);
     }
     const encoded = parts.join('');
-    if (sha256(encoded) !== manifest.sha256) {
-      throw storedSessionUnreadable('OS keychain', new Error('checksum mismatch'));
-    }
+    if (sha256(encoded) !== manifest.sha256) throw new Error('checksum mismatch');
     return Buffer.from(encoded, 'base64url').toString('utf8');
   }
 
@@ -88,32 +92,53 @@ export class KeychainStore implements SecretStore {
     const chunks: string[] = [];
     for (let offset = 0; offset < encoded.length; offset += chunkSize)
       chunks.push(encoded.slice(offset, offset + chunkSize));
+    const previous = await this.readManifest(profile);
     await this.guard(async () => {
       for (const [index, chunk] of chunks.entries())
         await this.backend.set(chunkAccount(profile, gen, index), chunk);
       const manifest: Manifest = { v: 1, gen, chunks: chunks.length, sha256: sha256(encoded) };
       await this.backend.set(manifestAccount(profile), JSON.stringify(manifest));
     });
-    await this.removeChunks(profile, gen);
+    // The new session is committed; the old chunks are garbage. Removing them is best effort:
+    // whatever is left (a crash, a concurrent save) is swept by the next clear().
+    if (previous) await this.deleteChunks(profile, previous).catch(() => undefined);
   }
 
   async clear(profile: string): Promise<boolean> {
+    const previous = await this.readManifest(profile);
     const removed = await this.guard(() => this.backend.delete(manifestAccount(profile)));
-    const chunks = await this.removeChunks(profile, undefined);
-    return removed || chunks > 0;
+    if (previous) await this.guard(() => this.deleteChunks(profile, previous));
+    await this.sweepOrphans(profile).catch(() => undefined);
+    return removed;
   }
 
-  /** Deletes this profile's chunks except those of generation `keep` (left over by earlier saves). */
-  private async removeChunks(profile: string, keep: string | undefined): Promise<number> {
-    const prefix = `session:${profile}:`;
-    const accounts = await this.guard(() => this.backend.list());
-    let removed = 0;
-    for (const account of accounts) {
-      if (!account.startsWith(prefix)) continue;
-      const gen = account.slice(prefix.length).split(':')[0];
-      if (gen === keep) continue;
-      if (await this.guard(() => this.backend.delete(account))) removed += 1;
+  private async readManifest(profile: string): Promise<Manifest | undefined> {
+    const text = await this.guard(() => this.backend.get(manifestAccount(profile)));
+    if (text === null) return undefined;
+    try {
+      const manifest = JSON.parse(text) as Manifest;
+      return manifest.v === 1 && /^[0-9a-f]+$/.test(manifest.gen) && manifest.chunks > 0
+        ? manifest
+        : undefined;
+    } catch {
+      return undefined;
     }
-    return removed;
+  }
+
+  private async deleteChunks(profile: string, manifest: Manifest): Promise<void> {
+    for (let index = 0; index < manifest.chunks; index += 1) {
+      await this.backend.delete(chunkAccount(profile, manifest.gen, index));
+    }
+  }
+
+  /**
+   * Chunks no manifest points at (left by a crash between writing chunks and the manifest). Listing
+   * the keychain races with other processes deleting their entries, so callers ignore its failures.
+   */
+  private async sweepOrphans(profile: string): Promise<void> {
+    const prefix = `session:${profile}:`;
+    for (const account of await this.backend.list()) {
+      if (account.startsWith(prefix)) await this.backend.delete(account);
+    }
   }
 }

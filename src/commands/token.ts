@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+
+import { writeLine } from '../io/terminal.js';
+import { validateChoices } from '../logto/signInUrl.js';
+import { validToken, type Audience } from '../session/validToken.js';
+import type { CommandDeps } from './deps.js';
+import { requireSession } from './signedInSession.js';
+
+export interface TokenOptions {
+  profile?: string;
+  resource?: string;
+  organization?: string;
+  json?: boolean;
+}
+
+/** SPEC's `token --json`, version 1. */
+export interface TokenJson {
+  schemaVersion: 1;
+  accessToken: string;
+  tokenType: string;
+  expiresAt: string;
+  scope: string;
+  resource: string | null;
+  organization: string | null;
+}
+
+/**
+ * `hflogin token`: a valid access token on stdout (the only output that ever carries a token),
+ * refreshed first when it expires within a minute. `--resource` gives a JWT for that API,
+ * `--organization` an organization token; each is cached per audience until it expires.
+ */
+export async function runToken(options: TokenOptions, deps: CommandDeps): Promise<void> {
+  const audience: Audience = { resource: options.resource, organization: options.organization };
+  // The same checks as login: a resource is an absolute URI, an organization ID a plain token.
+  validateChoices({
+    connector: false,
+    signUp: false,
+    scopes: [],
+    resources: audience.resource ? [audience.resource] : [],
+    organizationId: audience.organization,
+    loginHint: undefined,
+    prompt: 'consent',
+    uiLocales: undefined,
+  });
+  const { session, context } = await requireSession(options.profile, deps);
+  const { token } = await validToken(context, session, audience);
+  if (options.json) {
+    const output: TokenJson = {
+      schemaVersion: 1,
+      accessToken: token.accessToken,
+      tokenType: token.tokenType,
+      expiresAt: token.expiresAt,
+      scope: token.scope.join(' '),
+      resource: audience.resource ?? null,
+      organization: audience.organization ?? null,
+    };
+    writeLine(deps.stdout, JSON.stringify(output));
+    return;
+  }
+  writeLine(deps.stdout, token.accessToken);
+}
+
+export function registerToken(program: Command, deps: CommandDeps): void {
+  program
+    .command('token')
+    .description('print a valid access token on stdout (refreshing it first if needed)')
+    .option('--resource <uri>', 'a JWT for this API resource (RFC 8707)')
+    .option('--organization <id>', 'an organization token')
+    .option('--json', 'one JSON object on stdout (schemaVersion 1)')
+    .action(async (_options: unknown, command: Command) => {
+      await runToken(command.optsWithGlobals<TokenOptions>(), deps);
+    });
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { StoredSession } from '../../src/session/session.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { TestClient } from '../helpers/oidcClient.js';
+import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
+
+/** Profiles, status and config, on file storage (the keychain path is the same code behind SecretStore). */
+describe('profiles, status, config and logout --all', () => {
+  let emulator: Emulator;
+  let isolated: ReturnType<typeof isolatedProfile>;
+  const hflogin = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runHflogin(args, { ...isolated.env, HFLOGIN_PROFILE: '', ...env });
+  const seed = (profile: string, user = 'alice-hf') =>
+    seedSignedInSession(emulator, { configDir: isolated.configDir, profile, storage: 'file' }, { user });
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => {
+    isolated = isolatedProfile();
+  });
+
+  it('status lists every profile with its state and exits by the active one', async () => {
+    await seed('default');
+    const work = await seed('work', 'bob-hf');
+    const store = await storeFor('file', isolated.configDir);
+    await store.save(
+      'work',
+      JSON.stringify({ ...work, accessTokenExpiresAt: new Date(0).toISOString() } satisfies StoredSession),
+    );
+    await store.save(
+      'old',
+      JSON.stringify({ ...work, accessTokenExpiresAt: new Date(0).toISOString(), refreshToken: undefined }),
+    );
+    const configure = hflogin(['config', 'set', 'endpoint', 'https://other.logto.app'], {
+      HFLOGIN_PROFILE: 'empty',
+    });
+    expect(await configure.exit).toBe(0);
+
+    const status = hflogin(['status', '--json']);
+    expect(await status.exit).toBe(0);
+    const parsed = JSON.parse(status.stdout()) as {
+      activeProfile: string;
+      profiles: Array<Record<string, unknown>>;
+    };
+    expect(parsed.activeProfile).toBe('default');
+    const byName = Object.fromEntries(parsed.profiles.map((profile) => [profile.name, profile]));
+    expect(Object.keys(byName).sort()).toEqual(['default', 'empty', 'work']);
+    expect(byName.default).toMatchObject({
+      active: true,
+      endpoint: emulator.endpoint,
+      appId: emulator.appId,
+      state: 'valid',
+      storage: 'file',
+      huggingface: 'alice-hf',
+      user: { id: 'u1alice00001', name: 'Alice Ng' },
+    });
+    expect(byName.work).toMatchObject({ active: false, state: 'expired-refreshable', huggingface: 'bob-hf' });
+    expect(byName.empty).toMatchObject({
+      state: 'signed-out',
+      endpoint: 'https://other.logto.app',
+      user: null,
+    });
+
+    // A profile's session without a refresh token and expired needs a login; as the active one: exit 4.
+    const old = hflogin(['status'], { HFLOGIN_PROFILE: 'old', HFLOGIN_STORAGE: 'file' });
+    expect(await old.exit).toBe(4);
+    expect(old.stdout()).toMatch(/^\* old .* needs-login/m);
+    expect(old.stderr()).toContain('Profile "old" is not usable (needs-login)');
+
+    const human = hflogin(['status', '--profile', 'work']);
+    expect(await human.exit).toBe(0);
+    expect(human.stdout()).toMatch(
+      /^\* work {2}127\.0\.0\.1:\d+ {2}Bob Martin \(bob-hf\) {2}expired-refreshable {2}\[file\]$/m,
+    );
+    expect(human.stdout()).toMatch(/^ {2}default {2}.*valid until/m);
+  });
+
+  it('status of a profile that was never signed in exits 4', async () => {
+    const run = hflogin(['status', '--json']);
+    expect(await run.exit).toBe(4);
+    expect(JSON.parse(run.stdout()).profiles).toEqual([
+      expect.objectContaining({ name: 'default', state: 'signed-out' }),
+    ]);
+  });
+
+  it('config get|set|unset|list, with validation, and no secret ever in the file', async () => {
+    expect(await hflogin(['config', 'set', 'endpoint', 'https://tenant.logto.app/oidc/']).exit).toBe(0);
+    expect(await hflogin(['config', 'set', 'app-id', 'abc123']).exit).toBe(0);
+    expect(await hflogin(['config', 'set', 'storage', 'file']).exit).toBe(0);
+    const get = hflogin(['config', 'get', 'endpoint']);
+    expect(await get.exit).toBe(0);
+    expect(get.stdout()).toBe('https://tenant.logto.app\n');
+    const list = hflogin(['config', 'list']);
+    expect(await list.exit).toBe(0);
+    expect(list.stdout()).toBe('endpoint=https://tenant.logto.app\napp-id=abc123\nstorage=file\n');
+
+    expect(await hflogin(['config', 'unset', 'app-id']).exit).toBe(0);
+    const missing = hflogin(['config', 'get', 'app-id']);
+    expect(await missing.exit).toBe(1);
+    expect(missing.stderr()).toContain('"app-id" is not set for profile "default"');
+
+    const badKey = hflogin(['config', 'set', 'password', 'x']);
+    expect(await badKey.exit).toBe(2);
+    expect(badKey.stderr()).toContain('Unknown setting "password"');
+    const badValue = hflogin(['config', 'set', 'endpoint', 'http://tenant.logto.app']);
+    expect(await badValue.exit).toBe(2);
+
+    // Profiles are separate; --profile beats HFLOGIN_PROFILE.
+    expect(
+      await hflogin(['config', 'set', 'app-id', 'work-app', '--profile', 'work'], {
+        HFLOGIN_PROFILE: 'other',
+      }).exit,
+    ).toBe(0);
+    const json = hflogin(['config', 'list', '--json']);
+    expect(await json.exit).toBe(0);
+    expect(JSON.parse(json.stdout()).profiles).toEqual({
+      default: { endpoint: 'https://tenant.logto.app', storage: 'file' },
+      work: { appId: 'work-app' },
+    });
+  });
+
+  it('resolves the tenant flag > environment > profile', async () => {
+    expect(await hflogin(['config', 'set', 'endpoint', 'https://profile.example']).exit).toBe(0);
+    expect(await hflogin(['config', 'set', 'app-id', 'profile-app']).exit).toBe(0);
+    // login fails at discovery (nothing listens there), but its error names the endpoint it used.
+    const fromProfile = hflogin(['login', '--storage', 'file', '--timeout', '1'], { HFLOGIN_ENDPOINT: '' });
+    expect(await fromProfile.exit).toBe(5);
+    expect(fromProfile.stderr()).toContain('profile.example');
+    const fromEnv = hflogin(['login', '--storage', 'file'], { HFLOGIN_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(await fromEnv.exit).toBe(5);
+    expect(fromEnv.stderr()).toContain('127.0.0.1:9');
+    const fromFlag = hflogin(['login', '--storage', 'file', '--endpoint', 'http://localhost:9'], {
+      HFLOGIN_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    expect(await fromFlag.exit).toBe(5);
+    expect(fromFlag.stderr()).toContain('localhost:9');
+  });
+
+  it('logout --all revokes and removes every profile’s session', async () => {
+    const first = await seed('default');
+    const second = await seed('work', 'bob-hf');
+    const run = hflogin(['logout', '--all']);
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toContain('profile "default"');
+    expect(run.stderr()).toContain('profile "work"');
+    const store = await storeFor('file', isolated.configDir);
+    expect(await store.load('default')).toBeNull();
+    expect(await store.load('work')).toBeNull();
+    const client = await TestClient.discover(emulator);
+    for (const session of [first, second]) {
+      expect((await client.refreshRaw(session.refreshToken!)).status).toBe(400);
+    }
+    // Profiles (tenant settings) stay for the next login.
+    expect(
+      JSON.parse(readFileSync(join(isolated.configDir, 'config.json'), 'utf8')).profiles.work.appId,
+    ).toBe(emulator.appId);
+  });
+});

@@ -1,0 +1,186 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { parseSession, type StoredSession } from '../../src/session/session.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { TestClient } from '../helpers/oidcClient.js';
+import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
+import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
+
+const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
+const api = 'https://api.example.com';
+
+describe.skipIf(keychain.skip)('hflogin token: valid tokens, refreshed under a cross-process lock', () => {
+  let emulator: Emulator;
+  let client: TestClient;
+  let isolated: ReturnType<typeof isolatedProfile>;
+  const target = () => ({
+    configDir: isolated.configDir,
+    profile: isolated.profile,
+    storage: 'keychain' as const,
+  });
+  const stored = async () =>
+    parseSession((await (await storeFor('keychain', isolated.configDir)).load(isolated.profile))!);
+  const storedText = async () => (await storeFor('keychain', isolated.configDir)).load(isolated.profile);
+  const expire = async (session: StoredSession) =>
+    (await storeFor('keychain', isolated.configDir)).save(
+      isolated.profile,
+      JSON.stringify({ ...session, accessTokenExpiresAt: new Date(Date.now() - 1000).toISOString() }),
+    );
+  const refreshes = () => emulator.stats.tokenRequests.refresh_token ?? 0;
+  const token = (...args: string[]) => runHflogin(['token', ...args], isolated.env);
+
+  beforeAll(async () => {
+    // Reuse of a rotated refresh token revokes the grant at once: no grace hides a race.
+    emulator = await startEmulator({ refreshTokenReuseIntervalSeconds: 0 });
+    client = await TestClient.discover(emulator);
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => {
+    isolated = isolatedProfile();
+  });
+  afterEach(async () => {
+    await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
+  });
+
+  it('prints the stored access token when it is still valid, without a refresh', async () => {
+    const session = await seedSignedInSession(emulator, target());
+    const before = refreshes();
+    const run = token();
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toBe(`${session.accessToken}\n`);
+    expect(run.stderr()).toBe('');
+    expect(refreshes()).toBe(before);
+  });
+
+  it('refreshes an expired token first and saves the rotated refresh token', async () => {
+    const session = await seedSignedInSession(emulator, target());
+    await expire(session);
+    const run = token('--json');
+    expect(await run.exit).toBe(0);
+    const output = JSON.parse(run.stdout()) as Record<string, unknown>;
+    expect(output).toEqual({
+      schemaVersion: 1,
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresAt: expect.stringMatching(/^\d{4}-/),
+      scope: 'openid offline_access profile email identities',
+      resource: null,
+      organization: null,
+    });
+    expect(output.accessToken).not.toBe(session.accessToken);
+    const after = await stored();
+    expect(after.accessToken).toBe(output.accessToken);
+    expect(after.refreshToken).not.toBe(session.refreshToken);
+    expect((await client.userinfo(String(output.accessToken))).sub).toBe('u1alice00001');
+  });
+
+  it('survives 24 concurrent `hflogin token` with an expired token: one grant, a handful of refreshes', async () => {
+    const session = await seedSignedInSession(emulator, target());
+    await expire(session);
+    const before = refreshes();
+    const runs = Array.from({ length: 24 }, () => token());
+    const codes = await Promise.all(runs.map((run) => run.exit));
+    const printed = runs.map((run) => run.stdout().trim());
+
+    expect(codes.every((code) => code === 0)).toBe(true);
+    expect(printed.every((value) => value.length > 20)).toBe(true);
+    const made = refreshes() - before;
+    console.log(
+      `[concurrency] 24 processes, ${made} refresh(es), ${new Set(printed).size} distinct token(s)`,
+    );
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThanOrEqual(3);
+    // The grant is alive: no rotated refresh token was ever presented twice.
+    const after = await stored();
+    const grantId = (await emulator.provider.AccessToken.find(after.accessToken))?.grantId ?? '';
+    expect(emulator.grantAlive(grantId)).toBe(true);
+    for (const value of new Set(printed)) expect((await client.userinfo(value)).sub).toBe('u1alice00001');
+    const next = await client.refreshRaw(after.refreshToken!);
+    expect(next.status).toBe(200);
+  });
+
+  it('gives a JWT for an API resource (aud = the resource), cached until it expires', async () => {
+    await seedSignedInSession(emulator, target(), {
+      params: { resource: api, scope: 'openid offline_access profile email identities read:models' },
+    });
+    const first = token('--resource', api, '--json');
+    expect(await first.exit).toBe(0);
+    const output = JSON.parse(first.stdout()) as { accessToken: string; resource: string; scope: string };
+    expect(output.resource).toBe(api);
+    const jwks = createRemoteJWKSet(new URL(`${emulator.issuer}/jwks`));
+    const { payload } = await jwtVerify(output.accessToken, jwks, { issuer: emulator.issuer, audience: api });
+    expect(payload.sub).toBe('u1alice00001');
+    expect(output.scope).toBe('read:models');
+
+    const before = refreshes();
+    const second = token('--resource', api);
+    expect(await second.exit).toBe(0);
+    expect(second.stdout().trim()).toBe(output.accessToken);
+    expect(refreshes()).toBe(before);
+    // The default token is still there, too.
+    const plain = token();
+    expect(await plain.exit).toBe(0);
+    expect(plain.stdout().trim()).not.toBe(output.accessToken);
+  });
+
+  it('gives an organization token (aud = urn:logto:organization:<id>)', async () => {
+    await seedSignedInSession(emulator, target(), {
+      params: { scope: 'openid offline_access profile urn:logto:scope:organizations' },
+    });
+    const run = token('--organization', 'org-open-models');
+    expect(await run.exit).toBe(0);
+    const jwks = createRemoteJWKSet(new URL(`${emulator.issuer}/jwks`));
+    const { payload } = await jwtVerify(run.stdout().trim(), jwks, {
+      issuer: emulator.issuer,
+      audience: 'urn:logto:organization:org-open-models',
+    });
+    expect(payload.sub).toBe('u1alice00001');
+  });
+
+  it('says so when the session lacks the organizations scope, or was not granted the resource', async () => {
+    await seedSignedInSession(emulator, target());
+    const organization = token('--organization', 'org-open-models');
+    expect(await organization.exit).toBe(1);
+    expect(organization.stderr()).toContain('urn:logto:scope:organizations');
+    expect(organization.stderr()).toContain('hflogin login --organization org-open-models');
+
+    const resource = token('--resource', api);
+    expect(await resource.exit).toBe(1);
+    expect(resource.stderr()).toContain(`not granted access to ${api}`);
+    expect(resource.stderr()).toContain(`hflogin login --resource ${api}`);
+  });
+
+  it('exits 4 on invalid_grant and keeps the profile and session as they were', async () => {
+    const session = await seedSignedInSession(emulator, target());
+    await expire(session);
+    await client.revoke(session.refreshToken!);
+    const before = await storedText();
+    const run = token();
+    expect(await run.exit).toBe(4);
+    expect(run.stderr()).toContain('can no longer be refreshed');
+    expect(run.stderr()).toContain('hflogin login');
+    expect(run.stdout()).toBe('');
+    expect(await storedText()).toBe(before);
+  });
+
+  it('exits 5 when the provider is down, leaving the stored session untouched', async () => {
+    const down = await startEmulator();
+    const session = await seedSignedInSession(down, target());
+    await expire(session);
+    const before = await storedText();
+    await down.close();
+    const run = token();
+    expect(await run.exit).toBe(5);
+    expect(run.stderr()).toContain('cannot reach');
+    expect(await storedText()).toBe(before);
+  });
+
+  it('exits 4 when not signed in, and never starts a sign-in', async () => {
+    const run = token();
+    expect(await run.exit).toBe(4);
+    expect(run.stderr()).toContain('Not signed in');
+    expect(run.stderr()).not.toContain('/oidc/auth');
+  });
+});

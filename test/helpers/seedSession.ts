@@ -1,0 +1,48 @@
+import type { StoredSession } from '../../src/session/session.js';
+import { saveSession } from '../../src/session/sessionStore.js';
+import { updateProfile, type StorageKind } from '../../src/config/profiles.js';
+import { huggingFaceIdentity, userSummary } from '../../src/logto/profile.js';
+import { FileStore } from '../../src/storage/fileStore.js';
+import { KeychainStore } from '../../src/storage/keychainStore.js';
+import { napiKeyringBackend } from '../../src/storage/napiKeyring.js';
+import type { Emulator } from '../emulator/index.js';
+import { TestClient } from './oidcClient.js';
+
+export async function storeFor(kind: StorageKind, configDir: string) {
+  return kind === 'file' ? new FileStore(configDir) : new KeychainStore(await napiKeyringBackend());
+}
+
+/**
+ * A signed-in profile without a browser: a real sign-in at the emulator over HTTP, stored exactly
+ * as `hflogin login` stores it (its login path has its own end-to-end tests).
+ */
+export async function seedSignedInSession(
+  emulator: Emulator,
+  target: { configDir: string; profile: string; storage: StorageKind },
+  request: { params?: Record<string, string>; user?: string } = {},
+): Promise<StoredSession> {
+  const client = await TestClient.discover(emulator);
+  const { tokens } = await client.signIn(request.params, request.user);
+  const userinfo = await client.userinfo(tokens.access_token);
+  const now = Date.now();
+  const session: StoredSession = {
+    schemaVersion: 1,
+    endpoint: emulator.endpoint,
+    appId: emulator.appId,
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: new Date(now + (tokens.expires_in ?? 3600) * 1000).toISOString(),
+    refreshToken: tokens.refresh_token,
+    idToken: tokens.id_token,
+    scopes: (tokens.scope ?? '').split(' '),
+    user: userSummary(userinfo),
+    huggingface: huggingFaceIdentity(userinfo),
+    savedAt: new Date(now).toISOString(),
+  };
+  await saveSession(await storeFor(target.storage, target.configDir), target.profile, session);
+  await updateProfile(target.configDir, target.profile, {
+    endpoint: emulator.endpoint,
+    appId: emulator.appId,
+    storage: target.storage,
+  });
+  return session;
+}
