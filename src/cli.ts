@@ -94,6 +94,7 @@ export async function runAsProcess(): Promise<never> {
     interrupt.abort();
   });
   const code = await main(process.argv.slice(2), {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -4,10 +4,13 @@ import type { StorageKind } from '../config/profiles.js';
 import type { BrowserOpener } from '../io/browser.js';
 import type { DebugLog } from '../io/debug.js';
 import type { TerminalStreams } from '../io/terminal.js';
+import type { TerminalInput } from '../io/terminalInput.js';
 import type { SecretStore } from '../storage/secretStore.js';
 
 /** Everything a command touches, passed in so tests can run commands in-process with fakes. */
 export interface CommandDeps extends TerminalStreams {
+  /** Read only on a terminal (paste-back, the switch key); never in scripts. */
+  stdin: TerminalInput;
   env: NodeJS.ProcessEnv;
   now: () => number;
   /** Aborted when the person presses Ctrl+C. */

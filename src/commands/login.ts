@@ -1,30 +1,33 @@
 import { Command, Option } from 'commander';
-import * as oauth from 'oauth4webapi';
 
 import { updateProfile } from '../config/profiles.js';
 import { requireTenant, resolveSettings } from '../config/settings.js';
+import { detectHostFacts } from '../io/browserAvailability.js';
 import { debugLog } from '../io/debug.js';
-import { usageError } from '../io/errors.js';
+import { ExitCode, HfloginError, usageError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { waitFor } from '../io/wait.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
-import { signInUrl, uiLocalesFromEnv, validateChoices, type SignInChoices } from '../logto/signInUrl.js';
-import { startCallbackServer } from '../loopback/callbackServer.js';
+import { uiLocalesFromEnv, validateChoices, type SignInChoices } from '../logto/signInUrl.js';
 import { errorPage, successPage } from '../loopback/pages.js';
-import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
-import { discover } from '../oauth/provider.js';
+import { discover, withClient } from '../oauth/provider.js';
 import { fetchUserinfo } from '../oauth/userinfo.js';
-import { expiresAt } from '../session/validToken.js';
 import type { StoredSession } from '../session/session.js';
 import { withSessionLock } from '../session/sessionLock.js';
 import { saveSession } from '../session/sessionStore.js';
+import { expiresAt } from '../session/validToken.js';
+import { browserSignIn } from '../signIn/browserSignIn.js';
+import { deviceResult, deviceSignIn } from '../signIn/deviceSignIn.js';
+import type { SignInResult } from '../signIn/signInResult.js';
 import type { CommandDeps } from './deps.js';
 
 export interface LoginOptions {
   profile?: string;
   endpoint?: string;
   appId?: string;
+  deviceAppId?: string;
+  device?: boolean;
   connector: string | false;
   signUp: boolean;
   scope: string[];
@@ -40,14 +43,14 @@ export interface LoginOptions {
 }
 
 /**
- * `hflogin login`: keychain checked → discovery → loopback listener up → sign-in URL (PKCE, state,
- * nonce, Logto parameters) printed and opened → callback (state, iss) → code exchange → ID token
+ * `hflogin login`: storage checked → discovery → a way of signing in (the browser through a
+ * loopback redirect, with paste-back and a switch to the device flow; or the device flow) → tokens
  * verified → userinfo → session saved → one line to the person.
  */
 export async function runLogin(options: LoginOptions, deps: CommandDeps): Promise<void> {
   const debug = debugLog(deps.stderr, Boolean(options.debug));
   const settings = await resolveSettings(options, deps.env);
-  const tenant = requireTenant(settings);
+  const deviceAppId = options.deviceAppId || deps.env.HFLOGIN_DEVICE_APP_ID || settings.saved.deviceAppId;
   const choices: SignInChoices = validateChoices({
     connector: options.connector,
     signUp: options.signUp,
@@ -58,123 +61,97 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     prompt: options.prompt,
     uiLocales: uiLocalesFromEnv(deps.env),
   });
+  let endpoint: string;
+  let appId: string | undefined;
+  if (options.device) {
+    if (!settings.endpoint) requireTenant(settings);
+    if (!deviceAppId) {
+      throw new HfloginError('The device flow needs the App ID of a Logto app of the "device flow" kind.', {
+        code: 'device_app_missing',
+        exitCode: ExitCode.usage,
+        hint: 'Pass --device-app-id, set HFLOGIN_DEVICE_APP_ID, or run hflogin config set device-app-id <id>.',
+      });
+    }
+    endpoint = settings.endpoint!;
+  } else {
+    ({ endpoint, appId } = requireTenant(settings));
+  }
 
   // Storage first: if the keychain is unusable, say so before the person signs in for nothing.
   const store = await deps.openStore(settings.storage, settings.configDir);
   await store.check();
   debug(`storage ${store.kind} usable; profile ${settings.profile}`);
 
-  const provider = await discover(tenant.endpoint, tenant.appId, deps.signal);
+  const provider = await discover(endpoint, appId ?? deviceAppId!, deps.signal);
   debug(`discovered ${provider.as.issuer}`);
+  const deviceProvider = deviceAppId ? withClient(provider, deviceAppId) : undefined;
 
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  const server = await startCallbackServer({
-    port: options.port,
-    filter: (params) => {
-      if (params.get('state') === state) return { take: true };
-      // A callback for another (or a forged) request: answer it, keep waiting for ours.
-      writeLine(deps.stderr, 'Ignored a callback that does not belong to this sign-in (state mismatch).');
-      return {
-        take: false,
-        page: {
-          status: 400,
-          html: errorPage('This callback does not belong to the sign-in in progress, so it was ignored.'),
-        },
-      };
-    },
-  });
-  debug(`listening on ${server.redirectUri}`);
-
-  try {
-    const url = signInUrl(
-      {
-        authorizationEndpoint: provider.as.authorization_endpoint!,
-        clientId: tenant.appId,
-        redirectUri: server.redirectUri,
-        state,
-        nonce,
-        codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-      },
-      choices,
-    );
-    const preselected =
-      choices.connector === false ? '' : ` (${connectorName(choices.connector)} preselected)`;
-    writeLine(deps.stderr, `Sign in to ${provider.host}${preselected} in your browser:`);
-    writeLine(deps.stderr, `  ${url.href}`);
-    if (options.browser) {
-      const opened = await deps.openBrowser(url.href);
-      debug(`browser: ${opened.detail}`);
-      if (!opened.opened)
-        writeLine(deps.stderr, `Could not open a browser (${opened.detail}); open the URL above yourself.`);
-    }
-    writeLine(
-      deps.stderr,
-      `Waiting for the sign-in to finish in the browser (Ctrl+C to cancel, times out in ${options.timeout} s)…`,
-    );
-
-    const callback = await waitFor(server.callback, {
+  let result: SignInResult;
+  if (options.device) {
+    const tokens = await waitFor(deviceSignIn(deviceProvider!, choices, deps, deps.signal), {
       timeoutMs: options.timeout * 1000,
       signal: deps.signal,
-      what: 'the sign-in in the browser',
+      what: 'the device sign-in',
     });
-    try {
-      // RFC 9207: Logto advertises authorization_response_iss_parameter_supported, so iss is required
-      // and must be the issuer; state was matched already; an `error` here is the provider's refusal.
-      const params = oauth.validateAuthResponse(provider.as, provider.client, callback.params, state);
-      const { tokens, claims } = await exchangeCode(
+    result = deviceResult(deviceProvider!, tokens);
+  } else {
+    result = await browserSignIn(
+      {
         provider,
-        { callbackParams: params, redirectUri: server.redirectUri, codeVerifier, nonce },
-        deps.signal,
-      );
-      debug('code exchanged; ID token signature and claims verified');
-      const userinfo = await fetchUserinfo(provider, tokens.access_token, claims.sub, deps.signal);
-      const now = deps.now();
-      const session: StoredSession = {
-        schemaVersion: 1,
-        endpoint: tenant.endpoint,
-        appId: tenant.appId,
-        accessToken: tokens.access_token,
-        accessTokenExpiresAt: expiresAt(tokens, now),
-        refreshToken: tokens.refresh_token,
-        idToken: tokens.id_token,
-        scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
-        user: userSummary(userinfo),
-        huggingface: huggingFaceIdentity(userinfo),
-        savedAt: new Date(now).toISOString(),
-      };
-      // Under the profile's lock, so a refresh finishing in another process cannot overwrite it.
-      await withSessionLock(settings.configDir, settings.profile, () =>
-        saveSession(store, settings.profile, session),
-      );
-      await updateProfile(settings.configDir, settings.profile, {
-        endpoint: tenant.endpoint,
-        appId: tenant.appId,
-        storage: store.kind,
-      });
-      const account = session.huggingface?.username ?? displayName(session.user);
-      await callback.respond({ status: 200, html: successPage(account) });
-      const via = session.huggingface?.username ? ' (Hugging Face)' : '';
-      writeLine(deps.stderr, `Signed in as ${account}${via} to ${provider.host}`);
-      if (!session.refreshToken) {
-        writeLine(
-          deps.stderr,
-          'Note: no refresh token was issued, so the session ends when the access token expires.',
-        );
-      }
-    } catch (error) {
-      const failure = protocolError(error, 'The sign-in', provider.host);
-      await callback.respond({ status: 400, html: errorPage(failure.message, failure.hint) });
-      throw failure;
-    }
-  } finally {
-    await server.close();
+        choices,
+        port: options.port,
+        openBrowser: options.browser,
+        timeoutSeconds: options.timeout,
+        hostFacts: detectHostFacts(deps.env),
+        deviceProvider,
+      },
+      deps,
+    );
   }
-}
+  debug('tokens received; ID token signature and claims verified');
 
-function connectorName(target: string): string {
-  return target === 'huggingface' ? 'Hugging Face' : target;
+  try {
+    const { tokens } = result;
+    const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
+    const now = deps.now();
+    const session: StoredSession = {
+      schemaVersion: 1,
+      endpoint,
+      appId: String(result.provider.client.client_id),
+      accessToken: tokens.access_token,
+      accessTokenExpiresAt: expiresAt(tokens, now),
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
+      user: userSummary(userinfo),
+      huggingface: huggingFaceIdentity(userinfo),
+      savedAt: new Date(now).toISOString(),
+    };
+    // Under the profile's lock, so a refresh finishing in another process cannot overwrite it.
+    await withSessionLock(settings.configDir, settings.profile, () =>
+      saveSession(store, settings.profile, session),
+    );
+    await updateProfile(settings.configDir, settings.profile, {
+      endpoint,
+      ...(appId ? { appId } : {}),
+      ...(deviceAppId ? { deviceAppId } : {}),
+      storage: store.kind,
+    });
+    const account = session.huggingface?.username ?? displayName(session.user);
+    await result.finish({ status: 200, html: successPage(account) });
+    const via = session.huggingface?.username ? ' (Hugging Face)' : '';
+    writeLine(deps.stderr, `Signed in as ${account}${via} to ${provider.host}`);
+    if (!session.refreshToken) {
+      writeLine(
+        deps.stderr,
+        'Note: no refresh token was issued, so the session ends when the access token expires.',
+      );
+    }
+  } catch (error) {
+    const failure = protocolError(error, 'The sign-in', provider.host);
+    await result.finish({ status: 400, html: errorPage(failure.message, failure.hint) });
+    throw failure;
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -198,6 +175,8 @@ export function registerLogin(program: Command, deps: CommandDeps): void {
     )
     .option('--endpoint <url>', 'Logto tenant endpoint, e.g. https://tenant.logto.app (env HFLOGIN_ENDPOINT)')
     .option('--app-id <id>', 'Logto Native app ID (env HFLOGIN_APP_ID)')
+    .option('--device', 'sign in with a code on any device (the device flow) instead of a browser here')
+    .option('--device-app-id <id>', 'App ID of the Logto device-flow app (env HFLOGIN_DEVICE_APP_ID)')
     .option('--connector <target>', 'social connector to go straight to', 'huggingface')
     .option('--no-connector', "show Logto's own sign-in page instead")
     .option('--sign-up', 'open the sign-up page', false)
@@ -212,10 +191,13 @@ export function registerLogin(program: Command, deps: CommandDeps): void {
       positiveInteger('--port', 65_535),
       0,
     )
-    .option('--no-browser', 'do not open a browser; print the URL only')
+    .option(
+      '--no-browser',
+      'do not open a browser; print the URL (and, on a terminal, accept the pasted result)',
+    )
     .option(
       '--timeout <seconds>',
-      'how long to wait for the browser',
+      'how long to wait for the sign-in',
       positiveInteger('--timeout', 86_400),
       300,
     )

@@ -18,6 +18,11 @@ export interface ProviderContext {
   request(signal?: AbortSignal): { signal: AbortSignal; [oauth.allowInsecureRequests]?: boolean };
 }
 
+/** The same provider as another of the tenant's apps (e.g. its device-flow app). */
+export function withClient(provider: ProviderContext, clientId: string): ProviderContext {
+  return { ...provider, client: { client_id: clientId } };
+}
+
 export function requestOptions(endpoint: string, signal?: AbortSignal) {
   const timeout = AbortSignal.timeout(requestTimeoutMs);
   return {

@@ -164,4 +164,38 @@ describe('failures that must be clear and lose nothing', () => {
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
   });
+
+  it('without a terminal never prompts: it says why no browser opened and what to do, then waits', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      [
+        'login',
+        '--endpoint',
+        emulator.endpoint,
+        '--app-id',
+        emulator.appId,
+        '--device-app-id',
+        emulator.deviceAppId,
+        '--storage',
+        'file',
+      ],
+      {
+        ...isolated.env,
+        BROWSER: '',
+        DISPLAY: '',
+        WAYLAND_DISPLAY: '',
+        SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22',
+      },
+    );
+    const port = new URL((await run.signInUrl).searchParams.get('redirect_uri')!).port;
+    await expect.poll(() => run.stderr()).toContain('Waiting for the sign-in to finish');
+    expect(run.stderr()).toContain('Not opening a browser: this is an SSH session');
+    expect(run.stderr()).toContain(`ssh -L ${port}:127.0.0.1:${port}`);
+    expect(run.stderr()).toContain('hflogin login --device');
+    expect(run.stderr()).not.toContain('Paste the address');
+    expect(run.stderr()).not.toContain('Press p');
+    expect(existsSync(isolated.browserLog)).toBe(false);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+  });
 });

@@ -9,7 +9,8 @@ const deviceCodeGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
  * RFC 8628 §3.5 polling discipline, which oidc-provider (and so Logto) does not enforce. Off by
- * default; tests of a client's polling turn it on with `options.deviceFlow`.
+ * default; tests of a client's polling turn it on with `options.deviceFlow`. Every poll's time is
+ * recorded in `stats.devicePolls`.
  */
 export function installDeviceFlowPolling(provider: Provider, state: EmulatorState): void {
   const helpers = boundGrantHelpers(provider);
@@ -19,8 +20,11 @@ export function installDeviceFlowPolling(provider: Provider, state: EmulatorStat
     deviceCodeGrant,
     async (ctx) => {
       const oidcCtx = ctx as unknown as KoaContextWithOIDC;
-      const { interval, slowDown } = state.options.deviceFlow;
+      const { interval, slowDown, slowDownPolls = 0 } = state.options.deviceFlow;
       const deviceCode = String(oidcCtx.oidc.params?.device_code ?? '');
+      const times = (state.stats.devicePolls[deviceCode] ??= []);
+      times.push(Date.now());
+      if (times.length <= slowDownPolls) throw new errors.SlowDown();
       if (slowDown && interval !== null && deviceCode) {
         const now = Date.now();
         const previous = polls.get(deviceCode);

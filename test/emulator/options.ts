@@ -110,9 +110,11 @@ export interface EmulatorOptions {
   /**
    * Device-flow polling. Logto (oidc-provider 9) sends no `interval` and never answers `slow_down`;
    * with `interval` set the emulator advertises it, and with `slowDown` it answers polls that come
-   * sooner with `slow_down` and adds 5 s to that code's interval (RFC 8628 §3.5).
+   * sooner with `slow_down` and adds 5 s to that code's interval (RFC 8628 §3.5). `slowDownPolls`
+   * answers the first N polls of every code with `slow_down` whatever their timing, as a busy
+   * server may.
    */
-  deviceFlow: { interval: number | null; slowDown: boolean };
+  deviceFlow: { interval: number | null; slowDown: boolean; slowDownPolls?: number };
   apps: AppSeed[];
   users: LogtoUserSeed[];
   huggingFaceUsers: HuggingFaceUser[];

@@ -13,10 +13,12 @@ export interface EmulatorStats {
   grantsRevoked: number;
   /** Responses a fault was applied to. */
   faultsApplied: number;
+  /** When each device code was polled (ms since epoch), to check a client's pacing. */
+  devicePolls: Record<string, number[]>;
 }
 
 export function emptyStats(): EmulatorStats {
-  return { tokenRequests: {}, tokenErrors: {}, grantsRevoked: 0, faultsApplied: 0 };
+  return { tokenRequests: {}, tokenErrors: {}, grantsRevoked: 0, faultsApplied: 0, devicePolls: {} };
 }
 
 /** The state every part of the emulator shares; options are read at request time, so tests may change them. */

@@ -47,6 +47,7 @@ export function fakeDeps(overrides: Partial<CommandDeps> = {}) {
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const keyring = new MemoryKeyring();
   const deps: CommandDeps = {
+    stdin: new PassThrough(),
     stdout,
     stderr,
     env: {},

@@ -1,0 +1,57 @@
+import * as oauth from 'oauth4webapi';
+
+import type { CommandDeps } from '../commands/deps.js';
+import { writeLine } from '../io/terminal.js';
+import { terminalQrCode } from '../io/qrCode.js';
+import { requestedScopes, type SignInChoices } from '../logto/signInUrl.js';
+import { pollDeviceToken, requestDeviceCode } from '../oauth/deviceFlow.js';
+import { protocolError } from '../oauth/errors.js';
+import type { ProviderContext } from '../oauth/provider.js';
+import type { SignInResult } from './signInResult.js';
+
+/** The Logto parameters a device authorization carries (Logto hands them to its sign-in pages). */
+export function deviceParameters(choices: SignInChoices): Record<string, string> {
+  const parameters: Record<string, string> = { scope: requestedScopes(choices).join(' ') };
+  if (choices.connector !== false) parameters.direct_sign_in = `social:${choices.connector}`;
+  if (choices.signUp) parameters.first_screen = 'register';
+  if (choices.loginHint) parameters.login_hint = choices.loginHint;
+  if (choices.uiLocales) parameters.ui_locales = choices.uiLocales;
+  if (choices.organizationId) parameters.organization_id = choices.organizationId;
+  return parameters;
+}
+
+/**
+ * The device flow (RFC 8628) with the tenant's device-flow app: shows where to go and the code (and
+ * a QR code of the complete URL), then polls until the person approves on any device.
+ */
+export async function deviceSignIn(
+  provider: ProviderContext,
+  choices: SignInChoices,
+  deps: Pick<CommandDeps, 'stderr'>,
+  signal: AbortSignal,
+): Promise<oauth.TokenEndpointResponse> {
+  const device = await requestDeviceCode(provider, deviceParameters(choices), signal);
+  const url = device.verification_uri_complete ?? device.verification_uri;
+  writeLine(
+    deps.stderr,
+    `To sign in to ${provider.host}, open this page on any device and confirm the code:`,
+  );
+  writeLine(deps.stderr, `  ${url}`);
+  writeLine(deps.stderr, `  Code: ${device.user_code}`);
+  writeLine(deps.stderr, terminalQrCode(url));
+  const minutes = Math.max(1, Math.round(device.expires_in / 60));
+  writeLine(deps.stderr, `Waiting for approval (the code expires in ${minutes} min; Ctrl+C to cancel)…`);
+  return pollDeviceToken(provider, device, {
+    signal,
+    onSlowDown: (interval) =>
+      writeLine(deps.stderr, `The provider asked hflogin to poll less often: every ${interval} s now.`),
+  });
+}
+
+/** Device-flow tokens as a sign-in result: there is no browser waiting on a loopback to answer. */
+export function deviceResult(provider: ProviderContext, tokens: oauth.TokenEndpointResponse): SignInResult {
+  const subject = oauth.getValidatedIdTokenClaims(tokens)?.sub;
+  if (!subject)
+    throw protocolError(new Error('no ID token was returned'), 'The device sign-in', provider.host);
+  return { tokens, provider, subject, finish: async () => undefined };
+}

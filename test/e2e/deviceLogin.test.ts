@@ -1,0 +1,147 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { parseSession } from '../../src/session/session.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
+import { storeFor } from '../helpers/seedSession.js';
+
+const chromium = chromiumAvailability();
+
+/** `hflogin login --device`: the code is approved on the emulator's device pages in Chromium. */
+describe.skipIf(chromium.skip)('device flow sign-in', () => {
+  let emulator: Emulator;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let visited: string[];
+  let isolated: ReturnType<typeof isolatedProfile>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await emulator?.close();
+  });
+  beforeEach(async () => {
+    isolated = isolatedProfile();
+    // Fast polling for tests: the emulator advertises a 1 s interval.
+    emulator.options.deviceFlow = { interval: 1, slowDown: true };
+    context = await browser.newContext();
+    page = await context.newPage();
+    visited = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+    });
+  });
+  afterEach(async () => {
+    await context.close();
+    emulator.options.deviceFlow = { interval: null, slowDown: false };
+    emulator.options.ttl.deviceCode = 600;
+  });
+
+  const loginDevice = (...args: string[]) =>
+    runHflogin(
+      [
+        'login',
+        '--device',
+        '--endpoint',
+        emulator.endpoint,
+        '--device-app-id',
+        emulator.deviceAppId,
+        '--storage',
+        'file',
+        ...args,
+      ],
+      isolated.env,
+    );
+
+  async function verificationUrl(run: HfloginRun): Promise<{ url: string; code: string }> {
+    await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/Code: /);
+    const url = /^ {2}(http\S+\/oidc\/device\?user_code=\S+)$/m.exec(run.stderr())![1]!;
+    const code = /^ {2}Code: (\S+)$/m.exec(run.stderr())![1]!;
+    return { url, code };
+  }
+
+  it('shows the URL, the code and a QR code, polls, and saves the session like a browser sign-in', async () => {
+    const run = loginDevice();
+    const { url, code } = await verificationUrl(run);
+    expect(url).toBe(`${emulator.issuer}/device?user_code=${encodeURIComponent(code)}`);
+    expect(run.stderr()).toMatch(/[▀▄█]{20,}/);
+
+    await page.goto(url);
+    await page.locator('#device-confirm-page').waitFor();
+    expect(await page.locator('#device-user-code-shown').textContent()).toBe(code);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    await page.locator('#device-success-page').waitFor();
+
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toContain(
+      `Signed in as alice-hf (Hugging Face) to ${new URL(emulator.endpoint).host}`,
+    );
+    // direct_sign_in reaches Hugging Face in the device flow too: Logto's sign-in page never showed.
+    expect(visited).toContain('/oauth/authorize');
+    expect(visited).not.toContain('/sign-in');
+
+    const session = parseSession(
+      (await (await storeFor('file', isolated.configDir)).load(isolated.profile))!,
+    );
+    expect(session).toMatchObject({ appId: emulator.deviceAppId, huggingface: { username: 'alice-hf' } });
+    expect(session.refreshToken).toBeTypeOf('string');
+    expect(session.scopes).toContain('offline_access');
+
+    // Later commands use it like any session (refreshes go through the device-flow app).
+    await (
+      await storeFor('file', isolated.configDir)
+    ).save(isolated.profile, JSON.stringify({ ...session, accessTokenExpiresAt: new Date(0).toISOString() }));
+    const whoami = runHflogin(['whoami'], isolated.env);
+    expect(await whoami.exit).toBe(0);
+    expect(whoami.stdout()).toContain('Hugging Face: alice-hf');
+  });
+
+  it('backs off 5 s more after slow_down', async () => {
+    emulator.options.deviceFlow = { interval: 1, slowDown: true, slowDownPolls: 1 };
+    const run = loginDevice();
+    const { url, code } = await verificationUrl(run);
+    await page.goto(url);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toContain('poll less often: every 6 s');
+    const deviceCode = Object.entries(emulator.stats.devicePolls).find(([, times]) => times.length >= 2)?.[1];
+    expect(deviceCode).toBeDefined();
+    // After the slow_down, the next poll came no sooner than the new 6 s interval.
+    expect(deviceCode![1]! - deviceCode![0]!).toBeGreaterThanOrEqual(6_000 - 50);
+    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+  }, 30_000);
+
+  it('exits 124 when the code expires before anyone approves it', async () => {
+    emulator.options.ttl.deviceCode = 2;
+    const run = loginDevice();
+    expect(await run.exit).toBe(124);
+    expect(run.stderr()).toContain('The device code expired before the sign-in was approved');
+  });
+
+  it('exits 1 when the person cancels on the device page', async () => {
+    const run = loginDevice();
+    const { url } = await verificationUrl(run);
+    await page.goto(url);
+    await page.click('#device-abort');
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain('denied on the device page');
+  });
+
+  it('exits 2 without a device-flow app ID, naming how to give one', async () => {
+    const run = runHflogin(['login', '--device', '--endpoint', emulator.endpoint, '--storage', 'file'], {
+      ...isolated.env,
+      HFLOGIN_DEVICE_APP_ID: '',
+    });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('--device-app-id');
+    expect(run.stderr()).toContain('HFLOGIN_DEVICE_APP_ID');
+  });
+});
