@@ -217,5 +217,18 @@ describe.skipIf(chromium.skip || tmux.skip)(
       expect(terminal.screen()).toContain('[exit 0]');
       expect((await storedSession())?.appId).toBe(emulator.appId);
     });
+
+    it('switches to pasting on p when the opened browser turns out to be elsewhere', async () => {
+      terminal = TerminalSession.start(command(), headlessEnv({ BROWSER: recordBrowser }));
+      await terminal.waitFor(/Press p to paste the address your browser ended on\./);
+      const callback = await signInElsewhere(await recordedBrowserUrl());
+      terminal.press('p');
+      await terminal.waitFor(/Paste the address your browser ended on:/);
+      terminal.type(callback);
+      terminal.press('Enter');
+      await terminal.waitFor(/\[exit \d+\]/);
+      expect(terminal.screen()).toContain('[exit 0]');
+      expect((await storedSession())?.user.id).toBe('u1alice00001');
+    });
   },
 );
