@@ -1,88 +1,19 @@
-import { Command, CommanderError, Option } from 'commander';
-
-import { registerConfig } from './commands/config.js';
-import { registerLogin } from './commands/login.js';
-import { registerLogout } from './commands/logout.js';
-import { registerStatus } from './commands/status.js';
-import { registerToken } from './commands/token.js';
-import { registerWhoami } from './commands/whoami.js';
 import type { CommandDeps } from './commands/deps.js';
-import { systemBrowserOpener } from './io/browser.js';
-import { redact } from './io/debug.js';
-import { ExitCode, HfloginError } from './io/errors.js';
-import { writeLine } from './io/terminal.js';
-import { openStore } from './storage/openStore.js';
 import { version } from './version.js';
 
 export type CliDeps = CommandDeps;
 
-export function buildProgram(deps: CliDeps): Command {
-  const program = new Command();
-  program
-    .name('hflogin')
-    .description('Sign in to a Logto tenant from your terminal, with Hugging Face preselected.')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
-    .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'diagnostics on stderr (secrets redacted)')
-    .option('--no-color', 'no colour in output')
-    .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (text) => deps.stdout.write(text),
-      writeErr: (text) => deps.stderr.write(text),
-    })
-    .exitOverride();
-  registerLogin(program, deps);
-  registerWhoami(program, deps);
-  registerStatus(program, deps);
-  registerToken(program, deps);
-  registerLogout(program, deps);
-  registerConfig(program, deps);
-  // Subcommands report through the same streams and never exit the process themselves.
-  const configure = (command: Command) => {
-    for (const sub of command.commands) {
-      sub.exitOverride().configureOutput({
-        writeOut: (text) => deps.stdout.write(text),
-        writeErr: (text) => deps.stderr.write(text),
-      });
-      configure(sub);
-    }
-  };
-  configure(program);
-  return program;
-}
-
-/** Runs the CLI and resolves to the exit code; never exits the process itself. */
+/**
+ * Runs the CLI and resolves to the exit code; never exits the process itself. `--version` is
+ * answered before the command-line parser even loads: scripts call it to probe for hflogin.
+ */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const program = buildProgram(deps);
-  try {
-    // No command is a usage error: show what there is, on stderr.
-    if (argv.length === 0) program.help({ error: true });
-    await program.parseAsync([...argv], { from: 'user' });
-    return ExitCode.ok;
-  } catch (error) {
-    return exitCodeFor(error, deps, argv.includes('--debug'));
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    deps.stdout.write(`${version}\n`);
+    return 0;
   }
-}
-
-function exitCodeFor(error: unknown, deps: CliDeps, debug: boolean): number {
-  if (error instanceof CommanderError) {
-    // --help and --version end through exitOverride with exit code 0.
-    if (error.exitCode === 0) return ExitCode.ok;
-    return ExitCode.usage;
-  }
-  if (error instanceof HfloginError) {
-    writeLine(deps.stderr, `Error: ${error.message}`);
-    if (error.hint) writeLine(deps.stderr, `Hint: ${error.hint}`);
-    if (debug && error.cause)
-      writeLine(deps.stderr, `debug: cause: ${redact(String((error.cause as Error).stack ?? error.cause))}`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  writeLine(deps.stderr, `Error: unexpected failure: ${redact(message)}`);
-  if (debug && error instanceof Error && error.stack) writeLine(deps.stderr, `debug: ${redact(error.stack)}`);
-  return ExitCode.failed;
+  const { runProgram } = await import('./program.js');
+  return runProgram(argv, deps);
 }
 
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
@@ -90,7 +21,7 @@ export async function runAsProcess(): Promise<never> {
   const interrupt = new AbortController();
   process.on('SIGINT', () => {
     // The first Ctrl+C lets the command close its listener and say so; a second one ends at once.
-    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort();
   });
   const code = await main(process.argv.slice(2), {
@@ -100,8 +31,8 @@ export async function runAsProcess(): Promise<never> {
     env: process.env,
     now: Date.now,
     signal: interrupt.signal,
-    openBrowser: systemBrowserOpener(process.env),
-    openStore,
+    openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(process.env)(url),
+    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir),
   });
   process.exit(code);
 }

@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-
 import { endpointString, parseEndpoint } from '../config/endpoint.js';
 import { readConfig, unsetProfileKeys, updateProfile, type Profile } from '../config/profiles.js';
 import { parseStorageKind, resolveSettings } from '../config/settings.js';
@@ -26,7 +24,7 @@ function keyOf(name: string): Key {
   throw usageError(`Unknown setting "${name}".`, `Settings: ${Object.keys(keys).join(', ')}.`);
 }
 
-interface ConfigOptions {
+export interface ConfigOptions {
   profile?: string;
   json?: boolean;
 }
@@ -35,61 +33,49 @@ async function profileName(options: ConfigOptions, deps: CommandDeps) {
   return resolveSettings({ profile: options.profile }, deps.env);
 }
 
-export function registerConfig(program: Command, deps: CommandDeps): void {
-  const config = program
-    .command('config')
-    .description(`read and change profile settings (${Object.keys(keys).join(', ')}); never secrets`);
+export const settingNames = Object.keys(keys);
 
-  config
-    .command('get <key>')
-    .description('print one setting of the profile (exit 1 if it is not set)')
-    .action(async (name: string, _options: unknown, command: Command) => {
-      const settings = await profileName(command.optsWithGlobals<ConfigOptions>(), deps);
-      const value = settings.saved[keys[keyOf(name)].field];
-      if (value === undefined) {
-        // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
-        throw new HfloginError(`"${name}" is not set for profile "${settings.profile}".`, {
-          code: 'not_set',
-          exitCode: ExitCode.failed,
-        });
-      }
-      writeLine(deps.stdout, value);
+export async function runConfigGet(name: string, options: ConfigOptions, deps: CommandDeps): Promise<void> {
+  const settings = await profileName(options, deps);
+  const value = settings.saved[keys[keyOf(name)].field];
+  if (value === undefined) {
+    // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
+    throw new HfloginError(`"${name}" is not set for profile "${settings.profile}".`, {
+      code: 'not_set',
+      exitCode: ExitCode.failed,
     });
+  }
+  writeLine(deps.stdout, value);
+}
 
-  config
-    .command('set <key> <value>')
-    .description('change one setting of the profile')
-    .action(async (name: string, value: string, _options: unknown, command: Command) => {
-      const settings = await profileName(command.optsWithGlobals<ConfigOptions>(), deps);
-      const key = keys[keyOf(name)];
-      await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(value) });
-    });
+export async function runConfigSet(
+  name: string,
+  value: string,
+  options: ConfigOptions,
+  deps: CommandDeps,
+): Promise<void> {
+  const settings = await profileName(options, deps);
+  const key = keys[keyOf(name)];
+  await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(value) });
+}
 
-  config
-    .command('unset <key>')
-    .description('remove one setting from the profile')
-    .action(async (name: string, _options: unknown, command: Command) => {
-      const settings = await profileName(command.optsWithGlobals<ConfigOptions>(), deps);
-      await unsetProfileKeys(settings.configDir, settings.profile, [keys[keyOf(name)].field]);
-    });
+export async function runConfigUnset(name: string, options: ConfigOptions, deps: CommandDeps): Promise<void> {
+  const settings = await profileName(options, deps);
+  await unsetProfileKeys(settings.configDir, settings.profile, [keys[keyOf(name)].field]);
+}
 
-  config
-    .command('list')
-    .description("print the profile's settings as key=value (every profile with --json)")
-    .action(async (_options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<ConfigOptions>();
-      const settings = await profileName(options, deps);
-      if (options.json) {
-        const file = await readConfig(settings.configDir);
-        writeLine(
-          deps.stdout,
-          JSON.stringify({ schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles }),
-        );
-        return;
-      }
-      for (const [name, key] of Object.entries(keys)) {
-        const value = settings.saved[key.field];
-        if (value !== undefined) writeLine(deps.stdout, `${name}=${value}`);
-      }
-    });
+export async function runConfigList(options: ConfigOptions, deps: CommandDeps): Promise<void> {
+  const settings = await profileName(options, deps);
+  if (options.json) {
+    const file = await readConfig(settings.configDir);
+    writeLine(
+      deps.stdout,
+      JSON.stringify({ schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles }),
+    );
+    return;
+  }
+  for (const [name, key] of Object.entries(keys)) {
+    const value = settings.saved[key.field];
+    if (value !== undefined) writeLine(deps.stdout, `${name}=${value}`);
+  }
 }

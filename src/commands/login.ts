@@ -1,10 +1,8 @@
-import { Command, Option } from 'commander';
-
 import { updateProfile } from '../config/profiles.js';
 import { requireTenant, resolveSettings } from '../config/settings.js';
 import { detectHostFacts } from '../io/browserAvailability.js';
 import { debugLog } from '../io/debug.js';
-import { ExitCode, HfloginError, usageError } from '../io/errors.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { waitFor } from '../io/wait.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
@@ -125,6 +123,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
       scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
       user: userSummary(userinfo),
       huggingface: huggingFaceIdentity(userinfo),
+      userinfoEndpoint: result.provider.as.userinfo_endpoint,
       savedAt: new Date(now).toISOString(),
     };
     // Under the profile's lock, so a refresh finishing in another process cannot overwrite it.
@@ -152,62 +151,4 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     await result.finish({ status: 400, html: errorPage(failure.message, failure.hint) });
     throw failure;
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
-}
-
-function positiveInteger(name: string, max: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0 || number > max)
-      throw usageError(`${name} must be a whole number from 0 to ${max}.`);
-    return number;
-  };
-}
-
-export function registerLogin(program: Command, deps: CommandDeps): void {
-  program
-    .command('login')
-    .description(
-      'sign in through your browser (Hugging Face preselected) and keep the session in the OS keychain',
-    )
-    .option('--endpoint <url>', 'Logto tenant endpoint, e.g. https://tenant.logto.app (env HFLOGIN_ENDPOINT)')
-    .option('--app-id <id>', 'Logto Native app ID (env HFLOGIN_APP_ID)')
-    .option('--device', 'sign in with a code on any device (the device flow) instead of a browser here')
-    .option('--device-app-id <id>', 'App ID of the Logto device-flow app (env HFLOGIN_DEVICE_APP_ID)')
-    .option('--connector <target>', 'social connector to go straight to', 'huggingface')
-    .option('--no-connector', "show Logto's own sign-in page instead")
-    .option('--sign-up', 'open the sign-up page', false)
-    .option('--scope <scope>', 'extra scope to request (repeatable; added to the defaults)', collect, [])
-    .option('--resource <uri>', 'API resource to request access to (repeatable)', collect, [])
-    .option('--organization <id>', 'organization to sign in to')
-    .option('--login-hint <hint>', 'pre-fill the username or email')
-    .option('--prompt <prompt>', 'OIDC prompt', 'consent')
-    .option(
-      '--port <port>',
-      'loopback port for the callback (default: a free one)',
-      positiveInteger('--port', 65_535),
-      0,
-    )
-    .option(
-      '--no-browser',
-      'do not open a browser; print the URL (and, on a terminal, accept the pasted result)',
-    )
-    .option(
-      '--timeout <seconds>',
-      'how long to wait for the sign-in',
-      positiveInteger('--timeout', 86_400),
-      300,
-    )
-    .addOption(
-      new Option('--storage <kind>', 'where to keep the session (env HFLOGIN_STORAGE)').choices([
-        'keychain',
-        'file',
-      ]),
-    )
-    .action(async (_options: unknown, command: Command) => {
-      await runLogin(command.optsWithGlobals<LoginOptions>(), deps);
-    });
 }

@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-
 import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
@@ -62,14 +60,4 @@ async function logoutProfile(profile: string | undefined, deps: CommandDeps): Pr
   }
   await store.clear(settings.profile);
   writeLine(deps.stderr, revocation);
-}
-
-export function registerLogout(program: Command, deps: CommandDeps): void {
-  program
-    .command('logout')
-    .description('revoke the session at Logto and remove it from this machine')
-    .option('--all', 'sign out of every profile')
-    .action(async (_options: unknown, command: Command) => {
-      await runLogout(command.optsWithGlobals<LogoutOptions>(), deps);
-    });
 }

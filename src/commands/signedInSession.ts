@@ -1,6 +1,5 @@
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { discover } from '../oauth/provider.js';
 import type { StoredSession } from '../session/session.js';
 import { loadSession } from '../session/sessionStore.js';
 import { lazyProvider, type SessionContext } from '../session/validToken.js';
@@ -30,7 +29,10 @@ export async function requireSession(profile: string | undefined, deps: CommandD
   const session = await loadSession(store, settings.profile);
   if (!session) throw notSignedIn(settings.profile);
   const context: SessionContext = {
-    provider: lazyProvider(() => discover(session.endpoint, session.appId, deps.signal)),
+    // Discovery (and the OIDC client) load only when a command needs the network.
+    provider: lazyProvider(async () =>
+      (await import('../oauth/provider.js')).discover(session.endpoint, session.appId, deps.signal),
+    ),
     store,
     profile: settings.profile,
     configDir: settings.configDir,

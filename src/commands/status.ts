@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-
 import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
@@ -116,14 +114,4 @@ function describe(profile: ProfileStatus): string {
   return `${marker} ${profile.name}  ${host}  ${who}  ${profile.state}${until}  [${profile.storage}]${
     profile.problem ? `  ${profile.problem}` : ''
   }`;
-}
-
-export function registerStatus(program: Command, deps: CommandDeps): void {
-  program
-    .command('status')
-    .description('every profile: endpoint, user, token state, storage (exit 4 if the active one is unusable)')
-    .option('--json', 'one JSON object on stdout (schemaVersion 1)')
-    .action(async (_options: unknown, command: Command) => {
-      await runStatus(command.optsWithGlobals<StatusOptions>(), deps);
-    });
 }

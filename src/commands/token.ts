@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-
 import { writeLine } from '../io/terminal.js';
 import { validateChoices } from '../logto/signInUrl.js';
 import { validToken, type Audience } from '../session/validToken.js';
@@ -58,16 +56,4 @@ export async function runToken(options: TokenOptions, deps: CommandDeps): Promis
     return;
   }
   writeLine(deps.stdout, token.accessToken);
-}
-
-export function registerToken(program: Command, deps: CommandDeps): void {
-  program
-    .command('token')
-    .description('print a valid access token on stdout (refreshing it first if needed)')
-    .option('--resource <uri>', 'a JWT for this API resource (RFC 8707)')
-    .option('--organization <id>', 'an organization token')
-    .option('--json', 'one JSON object on stdout (schemaVersion 1)')
-    .action(async (_options: unknown, command: Command) => {
-      await runToken(command.optsWithGlobals<TokenOptions>(), deps);
-    });
 }

@@ -1,8 +1,7 @@
-import type { Command } from 'commander';
-
 import { writeLine } from '../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
-import { fetchUserinfo, isTokenRefused } from '../oauth/userinfo.js';
+import { fetchUserinfoDirect, isTokenRefused } from '../oauth/userinfoDirect.js';
+import type { StoredSession } from '../session/session.js';
 import { validToken } from '../session/validToken.js';
 import type { CommandDeps } from './deps.js';
 import { requireSession } from './signedInSession.js';
@@ -37,16 +36,27 @@ export interface WhoamiJson {
 /** `hflogin whoami`: who is signed in, read fresh from userinfo (refreshing the token first if needed). */
 export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Promise<void> {
   const { settings, store, session: stored, context } = await requireSession(options.profile, deps);
-  const provider = await context.provider();
+  const readProfile = async (session: StoredSession): Promise<Record<string, unknown>> => {
+    // With the endpoint known from sign-in, no discovery and no OIDC client are needed here.
+    const direct = session.userinfoEndpoint
+      ? await fetchUserinfoDirect(session.userinfoEndpoint, session.accessToken, session.user.id, {
+          env: deps.env,
+          signal: deps.signal,
+        })
+      : undefined;
+    if (direct) return direct;
+    const { fetchUserinfo } = await import('../oauth/userinfo.js');
+    return fetchUserinfo(await context.provider(), session.accessToken, session.user.id, deps.signal);
+  };
   let { session } = await validToken(context, stored);
-  let userinfo;
+  let userinfo: Record<string, unknown>;
   try {
-    userinfo = await fetchUserinfo(provider, session.accessToken, session.user.id, deps.signal);
+    userinfo = await readProfile(session);
   } catch (error) {
     // The provider refused a token we thought valid (revoked, or clocks disagree): refresh once.
     if (!isTokenRefused(error) || !session.refreshToken) throw error;
     ({ session } = await validToken(context, session, {}, true));
-    userinfo = await fetchUserinfo(provider, session.accessToken, session.user.id, deps.signal);
+    userinfo = await readProfile(session);
   }
   const user = userSummary(userinfo);
   const huggingface = huggingFaceIdentity(userinfo);
@@ -72,14 +82,4 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
     ? `Hugging Face: ${huggingface.username}`
     : 'no Hugging Face account linked';
   writeLine(deps.stdout, `Signed in to ${host} as ${displayName(user)} — ${hf}`);
-}
-
-export function registerWhoami(program: Command, deps: CommandDeps): void {
-  program
-    .command('whoami')
-    .description('show who is signed in: the Logto user and the Hugging Face identity')
-    .option('--json', 'one JSON object on stdout (schemaVersion 1)')
-    .action(async (_options: unknown, command: Command) => {
-      await runWhoami(command.optsWithGlobals<WhoamiOptions>(), deps);
-    });
 }

@@ -57,7 +57,7 @@ export function waitForKey(
 }
 
 /**
- * Asks for one line (@inquirer/prompts, loaded only when asked). `validate` returns true or what
+ * Asks for one line (@inquirer/input, loaded only when asked). `validate` returns true or what
  * is wrong; Ctrl+C is exit 130; `signal` withdraws the question when another path has won.
  */
 export async function askLine(
@@ -65,7 +65,7 @@ export async function askLine(
   validate: (value: string) => true | string,
   io: { stdin: TerminalInput; stderr: Writable; signal: AbortSignal },
 ): Promise<string> {
-  const { input } = await import('@inquirer/prompts');
+  const { default: input } = await import('@inquirer/input');
   try {
     return await input({ message, validate }, { input: io.stdin, output: io.stderr, signal: io.signal });
   } catch (error) {

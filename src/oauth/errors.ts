@@ -1,5 +1,3 @@
-import * as oauth from 'oauth4webapi';
-
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
 
@@ -22,36 +20,48 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** oauth4webapi's error codes (its exported constants), matched without loading the library. */
+interface OAuthError extends Error {
+  code: string;
+  error?: string;
+  error_description?: string;
+  status?: number;
+}
+const isOAuthError = (error: unknown, code?: string): error is OAuthError => {
+  const value = (error as { code?: unknown } | null)?.code;
+  return typeof value === 'string' && (code ? value === code : value.startsWith('OAUTH_'));
+};
+
 /**
  * Turns what a protocol step threw into an HfloginError: network trouble is exit 5, a refusal or a
  * failed verification exit 1 (callers turn invalid_grant on refresh into exit 4 themselves).
  */
 export function protocolError(error: unknown, action: string, host: string): HfloginError {
   if (error instanceof HfloginError) return error;
-  if (error instanceof oauth.ResponseBodyError) {
+  if (isOAuthError(error, 'OAUTH_RESPONSE_BODY_ERROR')) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     return new HfloginError(`${action} was refused by ${host}: ${error.error}${description}`, {
-      code: error.error,
+      code: error.error ?? 'provider_error',
       exitCode: ExitCode.failed,
       cause: error,
     });
   }
-  if (error instanceof oauth.AuthorizationResponseError) {
+  if (isOAuthError(error, 'OAUTH_AUTHORIZATION_RESPONSE_ERROR')) {
     const description = error.error_description ? ` (${error.error_description})` : '';
     return new HfloginError(`${action} was refused: ${error.error}${description}`, {
-      code: error.error,
+      code: error.error ?? 'provider_error',
       exitCode: ExitCode.failed,
       cause: error,
     });
   }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+  if (isOAuthError(error, 'OAUTH_WWW_AUTHENTICATE_CHALLENGE')) {
     return new HfloginError(`${action} was refused by ${host} (HTTP ${error.status}).`, {
-      code: 'unauthorized',
+      code: error.status === 401 ? 'token_refused' : 'unauthorized',
       exitCode: ExitCode.failed,
       cause: error,
     });
   }
-  if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
+  if (isOAuthError(error)) {
     return new HfloginError(`${action} failed verification: ${error.message}`, {
       code: 'verification_failed',
       exitCode: ExitCode.failed,

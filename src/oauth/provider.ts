@@ -2,10 +2,10 @@ import * as oauth from 'oauth4webapi';
 
 import { isLoopback, issuerOf } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { providerFetch, providerRequestTimeoutMs } from '../io/httpFetch.js';
 import { protocolError } from './errors.js';
 
-/** How long one request to the provider may take. */
-export const requestTimeoutMs = 30_000;
+export const requestTimeoutMs = providerRequestTimeoutMs;
 
 /** The provider's metadata and our client, as every protocol step needs them. */
 export interface ProviderContext {
@@ -15,7 +15,7 @@ export interface ProviderContext {
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   /** Per-request options: a fresh timeout (and the caller's abort signal) each time. */
-  request(signal?: AbortSignal): { signal: AbortSignal; [oauth.allowInsecureRequests]?: boolean };
+  request(signal?: AbortSignal): ReturnType<typeof requestOptions>;
 }
 
 /** The same provider as another of the tenant's apps (e.g. its device-flow app). */
@@ -23,10 +23,13 @@ export function withClient(provider: ProviderContext, clientId: string): Provide
   return { ...provider, client: { client_id: clientId } };
 }
 
+const fetchForProvider = providerFetch(process.env);
+
 export function requestOptions(endpoint: string, signal?: AbortSignal) {
   const timeout = AbortSignal.timeout(requestTimeoutMs);
   return {
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    [oauth.customFetch]: fetchForProvider,
     // http:// is accepted only for loopback endpoints (config/endpoint.ts); oauth4webapi needs to be told.
     ...(isLoopback(new URL(endpoint)) ? { [oauth.allowInsecureRequests]: true } : {}),
   };

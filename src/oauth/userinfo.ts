@@ -24,9 +24,3 @@ export async function fetchUserinfo(
     throw protocolError(error, 'Reading your profile', provider.host);
   }
 }
-
-/** Whether a failure means the access token itself was refused (so a refresh may help). */
-export function isTokenRefused(error: unknown): boolean {
-  const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof oauth.WWWAuthenticateChallengeError && cause.status === 401;
-}

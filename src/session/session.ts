@@ -39,6 +39,8 @@ export interface StoredSession {
   scopes: string[];
   user: UserSummary;
   huggingface: HuggingFaceIdentity | null;
+  /** From discovery at sign-in, so `whoami` can ask userinfo without discovering again. */
+  userinfoEndpoint?: string;
   /** Tokens for API resources and organizations, by audienceKey(), each from a refresh. */
   audiences?: Record<string, AudienceToken>;
   /** ISO-8601, when the session was last written. */

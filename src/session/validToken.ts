@@ -3,7 +3,6 @@ import type { TokenEndpointResponse } from 'oauth4webapi';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { organizationsScope } from '../logto/signInUrl.js';
 import type { ProviderContext } from '../oauth/provider.js';
-import { refreshTokens } from '../oauth/refresh.js';
 import type { SecretStore } from '../storage/secretStore.js';
 import type { AudienceToken, StoredSession } from './session.js';
 import { withSessionLock } from './sessionLock.js';
@@ -124,6 +123,7 @@ export async function validToken(
       const parameters: Record<string, string> = {};
       if (audience.resource) parameters.resource = audience.resource;
       if (audience.organization) parameters.organization_id = audience.organization;
+      const { refreshTokens } = await import('../oauth/refresh.js');
       let tokens: TokenEndpointResponse;
       try {
         tokens = await refreshTokens(provider, latest.refreshToken, parameters, context.signal);

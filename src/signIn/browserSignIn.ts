@@ -166,20 +166,18 @@ async function openIfPossible(url: string, input: BrowserSignInInput, deps: Comm
 }
 
 function adviseWithoutBrowser(stderr: Writable, port: number, interactive: boolean, device: boolean): void {
+  const ways = [
+    ...(interactive
+      ? [
+          `its last page will not load: copy the address it ended on (http://127.0.0.1:${port}/callback?…) and paste it below`,
+        ]
+      : []),
+    `forward the port first, on that machine: ssh -L ${port}:127.0.0.1:${port} <this host>`,
+    `use a code instead: hflogin login --device${device ? '' : ' (needs a device-flow app ID)'}`,
+  ];
   writeLine(stderr, 'Open the URL above in a browser. If that browser runs on another machine:');
-  if (interactive) {
-    writeLine(
-      stderr,
-      `  • its last page will not load; copy the address it ended on (http://127.0.0.1:${port}/callback?…) and paste it below;`,
-    );
-  }
-  writeLine(
-    stderr,
-    `  • or forward the port first, on that machine: ssh -L ${port}:127.0.0.1:${port} <this host>;`,
-  );
-  writeLine(
-    stderr,
-    `  • or use a code instead: hflogin login --device${device ? '' : ' (needs a device-flow app ID)'}.`,
+  ways.forEach((way, index) =>
+    writeLine(stderr, `  • ${index === 0 ? way : `or ${way}`}${index === ways.length - 1 ? '.' : ';'}`),
   );
 }
 

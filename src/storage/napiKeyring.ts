@@ -1,4 +1,5 @@
 import type { KeyringBackend } from './keychainStore.js';
+import { loadKeyringModule } from './keyringModule.js';
 
 export const keychainService = 'hflogin';
 
@@ -8,7 +9,7 @@ export const keychainService = 'hflogin';
  * on reboot, and a silent fallback would hide a locked or missing keyring.
  */
 export async function napiKeyringBackend(service = keychainService): Promise<KeyringBackend> {
-  const keyring = await import('@napi-rs/keyring');
+  const keyring = await loadKeyringModule();
   const options = { linux: { store: 'secret-service' as const } };
   const entry = (account: string) => new keyring.AsyncEntry(service, account, options);
   return {

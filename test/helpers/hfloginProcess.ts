@@ -23,7 +23,13 @@ export const recordBrowser = fileURLToPath(new URL('./recordBrowser.mjs', import
  * unless `env` says otherwise; tests play the browser themselves with Chromium.
  */
 export function runHflogin(args: string[], env: NodeJS.ProcessEnv): HfloginRun {
-  const child = spawn(process.execPath, [hfloginBin, ...args], {
+  // HFLOGIN_BIN runs another build of hflogin: an installed package's bin, or the single binary.
+  const command = env.HFLOGIN_BIN
+    ? env.HFLOGIN_BIN.endsWith('.js') || env.HFLOGIN_BIN.includes('node_modules')
+      ? [process.execPath, env.HFLOGIN_BIN]
+      : [env.HFLOGIN_BIN]
+    : [process.execPath, hfloginBin];
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
     env: { ...process.env, BROWSER: recordBrowser, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

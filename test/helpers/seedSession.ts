@@ -36,6 +36,7 @@ export async function seedSignedInSession(
     scopes: (tokens.scope ?? '').split(' '),
     user: userSummary(userinfo),
     huggingface: huggingFaceIdentity(userinfo),
+    userinfoEndpoint: client.as.userinfo_endpoint,
     savedAt: new Date(now).toISOString(),
   };
   await saveSession(await storeFor(target.storage, target.configDir), target.profile, session);

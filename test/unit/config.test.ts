@@ -107,3 +107,11 @@ describe('config', () => {
     });
   });
 });
+
+describe('config command', () => {
+  it('lists in its help exactly the settings it knows', async () => {
+    const { settingNames } = await import('../../src/commandLine.js');
+    const config = await import('../../src/commands/config.js');
+    expect(settingNames).toEqual(config.settingNames);
+  });
+});
