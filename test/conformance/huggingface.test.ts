@@ -13,6 +13,21 @@ describe('Hugging Face upstream', () => {
 
   const connector = () => emulator.huggingFaceApp;
 
+  /** The connector's code exchange at /oauth/token, with client_secret_basic. */
+  const exchange = (code: string, secret: string) =>
+    fetch(`${emulator.endpoint}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${connector().clientId}:${secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: connector().redirectUri,
+      }),
+    });
+
   async function authorizePage(agent: HttpUserAgent) {
     const url = new URL('/oauth/authorize', emulator.endpoint);
     url.searchParams.set('response_type', 'code');
@@ -58,33 +73,11 @@ describe('Hugging Face upstream', () => {
     const hop = await agent.request(form.action, { form: { ...form.fields, user: 'alice-hf' } });
     const code = new URL(hop.location!).searchParams.get('code')!;
 
-    const badSecret = await fetch(`${emulator.endpoint}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${connector().clientId}:wrong`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: connector().redirectUri,
-      }),
-    });
+    const badSecret = await exchange(code, 'wrong');
     expect(badSecret.status).toBe(401);
 
     const secret = emulator.huggingFaceApp.clientSecret;
-    const token = await fetch(`${emulator.endpoint}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${connector().clientId}:${secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: connector().redirectUri,
-      }),
-    });
+    const token = await exchange(code, secret);
     expect(token.status).toBe(200);
     const { access_token: accessToken, token_type: tokenType } = (await token.json()) as Record<
       string,
@@ -116,18 +109,7 @@ describe('Hugging Face upstream', () => {
     });
 
     // Codes are single-use.
-    const replay = await fetch(`${emulator.endpoint}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${connector().clientId}:${secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: connector().redirectUri,
-      }),
-    });
+    const replay = await exchange(code, secret);
     expect(replay.status).toBe(400);
   });
 

@@ -2,7 +2,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { captureRedirect, chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import {
+  captureRedirect,
+  chromiumAvailability,
+  launchChromium,
+  trackNavigations,
+} from '../helpers/chromium.js';
 import { TestClient } from '../helpers/oidcClient.js';
 
 const { skip } = chromiumAvailability();
@@ -29,10 +34,7 @@ describe.skipIf(skip)('experience pages in Chromium', () => {
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'en-US' });
     page = await context.newPage();
-    visited = [];
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
-    });
+    visited = trackNavigations(page);
   });
   afterEach(async () => {
     await context.close();

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { parseSession } from '../../src/session/session.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 
@@ -32,10 +32,7 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     emulator.options.deviceFlow = { interval: 1, slowDown: true };
     context = await browser.newContext();
     page = await context.newPage();
-    visited = [];
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
-    });
+    visited = trackNavigations(page);
   });
   afterEach(async () => {
     await context.close();

@@ -10,7 +10,7 @@ import { KeychainStore } from '../../src/storage/keychainStore.js';
 import { napiKeyringBackend } from '../../src/storage/napiKeyring.js';
 import { parseSession } from '../../src/session/session.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
@@ -42,10 +42,7 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
     isolated = isolatedProfile();
     context = await browser.newContext();
     page = await context.newPage();
-    visited = [];
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
-    });
+    visited = trackNavigations(page);
   });
   afterEach(async () => {
     await context.close();

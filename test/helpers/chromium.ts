@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 import { chromiumMissing, chromiumPath, requireSystemPiece } from './systemPieces.js';
 
@@ -44,4 +44,13 @@ export function captureRedirect(context: BrowserContext, redirectUriPrefix: stri
       },
     );
   });
+}
+
+/** The paths of every document the page's main frame loads, to prove which pages were (not) shown. */
+export function trackNavigations(page: Page): string[] {
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+  });
+  return visited;
 }
