@@ -4,6 +4,7 @@ import * as oauth from 'oauth4webapi';
 
 import type { CommandDeps } from '../commands/deps.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { askLine, isInteractive, waitForKey } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
@@ -47,11 +48,13 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
+  let ignoredCallbacks = 0;
   const server = await startCallbackServer({
     port: input.port,
     filter: (params) => {
       if (params.get('state') === state) return { take: true };
       // A callback for another (or a forged) request: answer it, keep waiting for ours.
+      ignoredCallbacks += 1;
       writeLine(deps.stderr, 'Ignored a callback that does not belong to this sign-in (state mismatch).');
       return {
         take: false,
@@ -122,6 +125,20 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
       timeoutMs: input.timeoutSeconds * 1000,
       signal: deps.signal,
       what: 'the sign-in in the browser',
+    }).catch((error: unknown) => {
+      // Only wrong-state callbacks came: the provider (or something posing as it) answered with a
+      // state this sign-in never sent. Say so rather than just "timed out".
+      if (error instanceof HfloginError && error.exitCode === ExitCode.timedOut && ignoredCallbacks > 0) {
+        throw new HfloginError(
+          `The sign-in did not complete: ${ignoredCallbacks} callback(s) arrived with a state this sign-in never sent, and were refused.`,
+          {
+            code: 'state_mismatch',
+            exitCode: ExitCode.failed,
+            hint: 'If you did sign in, the provider returned the wrong state; otherwise another page tried to complete your sign-in.',
+          },
+        );
+      }
+      throw error;
     });
     race.abort();
 

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { faults, startEmulator, type Emulator, type Fault } from '../emulator/index.js';
+import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
+
+/** What hflogin's message must name for each defect. */
+const named: Record<Fault, RegExp> = {
+  id_token_bad_signature: /signature/i,
+  id_token_unknown_kid: /key/i,
+  id_token_alg_none: /"alg"/,
+  id_token_wrong_iss: /"iss"/,
+  id_token_wrong_aud: /"aud"/,
+  id_token_expired: /"exp"/,
+  id_token_wrong_nonce: /"nonce"/,
+  id_token_missing_nonce: /"nonce"/,
+  auth_response_missing_iss: /"iss"/,
+  auth_response_wrong_iss: /"iss"/,
+  auth_response_wrong_state: /state/,
+  token_response_missing_id_token: /id_token/,
+  token_response_unsupported_token_type: /token_type/,
+};
+
+/**
+ * A provider that gets one thing wrong at a time (the emulator's faulty switch): each defect is
+ * refused with exit 1, a message naming it, and nothing stored.
+ */
+describe('faulty providers', () => {
+  let emulator: Emulator;
+  let refused = 0;
+  const messages: string[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(() => emulator.setFault(null));
+  afterAll(async () => {
+    console.log(`[faults] ${refused} of ${faults.length} defects refused:\n  ${messages.join('\n  ')}`);
+    await emulator.close();
+  });
+
+  /** The person signs in at Hugging Face; the browser's redirect reaches the loopback. */
+  async function signInOverHttp(run: HfloginRun) {
+    const url = await run.signInUrl;
+    const agent = new HttpUserAgent();
+    const { page } = await agent.follow(url.href);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const redirectUri = url.searchParams.get('redirect_uri')!;
+    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+      form: { ...form.fields, user: 'alice-hf' },
+    });
+    await fetch(done.stoppedAt!).catch(() => undefined);
+  }
+
+  it.each(faults)('refuses %s', async (fault) => {
+    emulator.setFault(fault);
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file', '--timeout', '3'],
+      isolated.env,
+    );
+    await signInOverHttp(run);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(named[fault]);
+    messages.push(`${fault}: ${/^Error: (.*)$/m.exec(run.stderr())?.[1]}`);
+    // Nothing stored: no session, no profile (file storage may have made its empty directory).
+    expect(existsSync(join(isolated.configDir, 'config.json'))).toBe(false);
+    expect(existsSync(join(isolated.configDir, 'sessions', `${isolated.profile}.json`))).toBe(false);
+    refused += 1;
+  });
+
+  it('still signs in once the provider behaves', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'], isolated.env);
+    await signInOverHttp(run);
+    expect(await run.exit).toBe(0);
+  });
+});
