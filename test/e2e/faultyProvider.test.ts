@@ -58,7 +58,17 @@ describe('faulty providers', () => {
     emulator.setFault(fault);
     const isolated = isolatedProfile();
     const run = runHflogin(
-      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file', '--timeout', '3'],
+      [
+        'login',
+        '--endpoint',
+        emulator.endpoint,
+        '--app-id',
+        emulator.appId,
+        '--storage',
+        'file',
+        '--timeout',
+        '3',
+      ],
       isolated.env,
     );
     await signInOverHttp(run);
@@ -73,7 +83,10 @@ describe('faulty providers', () => {
 
   it('still signs in once the provider behaves', async () => {
     const isolated = isolatedProfile();
-    const run = runHflogin(['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'], isolated.env);
+    const run = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      isolated.env,
+    );
     await signInOverHttp(run);
     expect(await run.exit).toBe(0);
   });

@@ -10,7 +10,7 @@ import { Experience } from './experience.js';
 import { sendJson } from './http.js';
 import { HuggingFaceUpstream, type HuggingFaceOAuthApp } from './huggingface.js';
 import { generateSigningKey } from './keys.js';
-import { resolveOptions, type EmulatorOptions, type Fault } from './options.js';
+import { resolveOptions, type EmulatorOptions, type EmulatorOverrides, type Fault } from './options.js';
 import { createProvider } from './provider.js';
 import { emptyStats, type EmulatorState, type EmulatorStats } from './state.js';
 
@@ -39,7 +39,7 @@ export interface Emulator {
 
 const mountPath = '/oidc';
 
-export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<Emulator> {
   const options = resolveOptions(overrides);
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {

@@ -228,8 +228,14 @@ export function defaultOptions(): EmulatorOptions {
   };
 }
 
+/** What startEmulator() takes: any option, and any part of the TTLs and device-flow settings. */
+export type EmulatorOverrides = Omit<Partial<EmulatorOptions>, 'ttl' | 'deviceFlow'> & {
+  ttl?: Partial<EmulatorOptions['ttl']>;
+  deviceFlow?: Partial<EmulatorOptions['deviceFlow']>;
+};
+
 /** Deep enough merge for the emulator's options: objects merge one level, arrays replace. */
-export function resolveOptions(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
+export function resolveOptions(overrides: EmulatorOverrides = {}): EmulatorOptions {
   const defaults = defaultOptions();
   return {
     ...defaults,

@@ -226,6 +226,10 @@ export function createProvider(state: EmulatorState): Provider {
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const grantType = String(ctx.oidc.params?.grant_type);
     state.stats.tokenRequests[grantType] = (state.stats.tokenRequests[grantType] ?? 0) + 1;
+    const body = (ctx.body ?? {}) as Record<string, unknown>;
+    for (const key of ['access_token', 'refresh_token', 'id_token']) {
+      if (typeof body[key] === 'string') state.stats.issuedTokens.push(body[key]);
+    }
   });
   provider.on('grant.error', (_ctx: KoaContextWithOIDC, error: { error?: string }) => {
     const code = error.error ?? 'server_error';

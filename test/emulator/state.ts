@@ -15,10 +15,19 @@ export interface EmulatorStats {
   faultsApplied: number;
   /** When each device code was polled (ms since epoch), to check a client's pacing. */
   devicePolls: Record<string, number[]>;
+  /** Every access, refresh and ID token the token endpoint handed out, for leak tests. */
+  issuedTokens: string[];
 }
 
 export function emptyStats(): EmulatorStats {
-  return { tokenRequests: {}, tokenErrors: {}, grantsRevoked: 0, faultsApplied: 0, devicePolls: {} };
+  return {
+    tokenRequests: {},
+    tokenErrors: {},
+    grantsRevoked: 0,
+    faultsApplied: 0,
+    devicePolls: {},
+    issuedTokens: [],
+  };
 }
 
 /** The state every part of the emulator shares; options are read at request time, so tests may change them. */

@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
+import { storeFor } from '../helpers/seedSession.js';
+import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
+
+const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
+
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every token the emulator issued is looked for in everything hflogin printed (with and without
+ * --debug) and every file it wrote: only `hflogin token`'s stdout may carry one.
+ */
+describe.skipIf(keychain.skip)('secrets never leak', () => {
+  let emulator: Emulator;
+  const isolated = isolatedProfile();
+  const outputs: Array<{ what: string; text: string; mayCarryToken: boolean }> = [];
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ ttl: { accessToken: 30 } });
+  });
+  afterAll(async () => {
+    await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
+    await emulator?.close();
+  });
+
+  async function run(args: string[], mayCarryToken = false, drive?: (run: HfloginRun) => Promise<void>) {
+    const started = runHflogin(args, { ...isolated.env, XDG_CACHE_HOME: join(isolated.root, 'cache') });
+    if (drive) await drive(started);
+    const code = await started.exit;
+    outputs.push({ what: `${args.join(' ')} (stdout)`, text: started.stdout(), mayCarryToken });
+    outputs.push({ what: `${args.join(' ')} (stderr)`, text: started.stderr(), mayCarryToken: false });
+    return code;
+  }
+
+  async function signIn(started: HfloginRun) {
+    const url = await started.signInUrl;
+    const agent = new HttpUserAgent();
+    const { page } = await agent.follow(url.href);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const redirectUri = url.searchParams.get('redirect_uri')!;
+    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+      form: { ...form.fields, user: 'alice-hf' },
+    });
+    await fetch(done.stoppedAt!);
+  }
+
+  it('prints and writes no token anywhere but token’s stdout', async () => {
+    const tenant = ['--endpoint', emulator.endpoint, '--app-id', emulator.appId];
+    expect(
+      await run(['login', ...tenant, '--resource', 'https://api.example.com', '--debug'], false, signIn),
+    ).toBe(0);
+    // The access token lives 30 s: every command below refreshes first (rotating the refresh token).
+    for (const debug of [[], ['--debug']]) {
+      expect(await run(['whoami', ...debug])).toBe(0);
+      expect(await run(['whoami', '--json', ...debug])).toBe(0);
+      expect(await run(['token', ...debug], true)).toBe(0);
+      expect(await run(['token', '--json', ...debug], true)).toBe(0);
+      expect(await run(['token', '--resource', 'https://api.example.com', ...debug], true)).toBe(0);
+      expect(await run(['status', '--json', ...debug])).toBe(0);
+      expect(await run(['config', 'list', ...debug])).toBe(0);
+      // A failure with --debug prints its cause (redacted).
+      expect(await run(['token', '--resource', 'https://unknown.example.com', ...debug])).toBe(1);
+    }
+    expect(await run(['logout', '--debug'])).toBe(0);
+
+    const tokens = [...new Set(emulator.stats.issuedTokens)];
+    expect(tokens.length).toBeGreaterThan(10);
+    const leaks: string[] = [];
+    for (const output of outputs) {
+      if (output.mayCarryToken) continue;
+      for (const token of tokens) if (output.text.includes(token)) leaks.push(output.what);
+    }
+    const files = [...filesUnder(isolated.configDir), ...filesUnder(join(isolated.root, 'cache'))];
+    expect(files.some((file) => file.endsWith('config.json'))).toBe(true);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const token of tokens) if (text.includes(token)) leaks.push(file);
+    }
+    // And the token command did print tokens: the search would have found one.
+    expect(
+      outputs.some((output) => output.mayCarryToken && tokens.some((token) => output.text.includes(token))),
+    ).toBe(true);
+    console.log(
+      `[secrets] ${tokens.length} issued tokens looked for in ${outputs.length} outputs and ${files.length} files: ${leaks.length} leaks`,
+    );
+    expect(leaks).toEqual([]);
+  });
+});
