@@ -56,7 +56,9 @@ export async function startCallbackServer(options: {
   let taken = false;
   let port = options.port;
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer({ maxHeaderSize: 8 * 1024 }, (req: IncomingMessage, res: ServerResponse) => {
+    // One callback is all this server is for: no connection is kept alive.
+    res.setHeader('connection', 'close');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.headers.host !== `127.0.0.1:${port}`) {
       void send(res, { status: 400, html: errorPage('Unexpected Host header.') });
@@ -83,9 +85,15 @@ export async function startCallbackServer(options: {
     taken = true;
     accept({ params: url.searchParams, respond: (page) => send(res, page) });
   });
-  // Nothing legitimate takes long: bound slow clients.
+  // Nothing legitimate is large or slow: a browser's callback is one small GET. Bound the rest
+  // (slowloris, huge URLs and headers: 431 past 8 KiB).
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
+  // Garbage that is not HTTP at all: answer 400 and drop the connection, never crash.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
