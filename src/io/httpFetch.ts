@@ -1,8 +1,14 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-/** How long one request to the provider may take. */
-export const providerRequestTimeoutMs = 30_000;
+/**
+ * How long one request to the provider may take: 30 s, or HFLOGIN_HTTP_TIMEOUT seconds (for slow
+ * networks, or to fail fast in scripts).
+ */
+export function providerRequestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.HFLOGIN_HTTP_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
 
 /** Largest answer hflogin accepts from a provider (discovery, JWKS, tokens, userinfo are small). */
 const maxResponseBytes = 1024 * 1024;
@@ -84,7 +90,11 @@ export function providerFetch(env: NodeJS.ProcessEnv): FetchLike {
   return async (input, init = {}) => {
     const url = new URL(input);
     if (proxyFor(url, env)) {
-      const { fetch, EnvHttpProxyAgent } = await import('undici');
+      // undici is CommonJS: once bundled, its exports sit on the default export.
+      const imported: Record<string, unknown> = await import('undici');
+      const { fetch, EnvHttpProxyAgent } = (
+        imported.EnvHttpProxyAgent ? imported : imported.default
+      ) as typeof import('undici');
       return (await fetch(url, {
         ...(init as object),
         dispatcher: new EnvHttpProxyAgent(),

@@ -91,7 +91,8 @@ export async function startCallbackServer(options: {
   server.requestTimeout = 10_000;
   // Garbage that is not HTTP at all: answer 400 and drop the connection, never crash.
   server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
 

@@ -38,6 +38,19 @@ const isOAuthError = (error: unknown, code?: string): error is OAuthError => {
  */
 export function protocolError(error: unknown, action: string, host: string): HfloginError {
   if (error instanceof HfloginError) return error;
+  // The provider is there but failing (5xx, with or without an OAuth error body): like being down.
+  const status = isOAuthError(error)
+    ? (error.status ?? (error.cause as { status?: unknown } | undefined)?.status)
+    : undefined;
+  if (typeof status === 'number' && status >= 500) {
+    const detail = isOAuthError(error, 'OAUTH_RESPONSE_BODY_ERROR') && error.error ? `, ${error.error}` : '';
+    return new HfloginError(`${action}: ${host} answered HTTP ${status}${detail}.`, {
+      code: 'provider_unavailable',
+      exitCode: ExitCode.network,
+      hint: 'The provider is having trouble; try again in a moment.',
+      cause: error,
+    });
+  }
   if (isOAuthError(error, 'OAUTH_RESPONSE_BODY_ERROR')) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     return new HfloginError(`${action} was refused by ${host}: ${error.error}${description}`, {

@@ -5,8 +5,6 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { providerFetch, providerRequestTimeoutMs } from '../io/httpFetch.js';
 import { protocolError } from './errors.js';
 
-export const requestTimeoutMs = providerRequestTimeoutMs;
-
 /** The provider's metadata and our client, as every protocol step needs them. */
 export interface ProviderContext {
   endpoint: string;
@@ -26,7 +24,7 @@ export function withClient(provider: ProviderContext, clientId: string): Provide
 const fetchForProvider = providerFetch(process.env);
 
 export function requestOptions(endpoint: string, signal?: AbortSignal) {
-  const timeout = AbortSignal.timeout(requestTimeoutMs);
+  const timeout = AbortSignal.timeout(providerRequestTimeoutMs());
   return {
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     [oauth.customFetch]: fetchForProvider,

@@ -1,6 +1,6 @@
 import { isLoopback } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { providerRequestTimeoutMs as requestTimeoutMs, proxyFor, rawRequest } from '../io/httpFetch.js';
+import { providerRequestTimeoutMs, proxyFor, rawRequest } from '../io/httpFetch.js';
 import { protocolError } from './errors.js';
 
 function tokenRefused(host: string): HfloginError {
@@ -24,7 +24,7 @@ export async function fetchUserinfoDirect(
 ): Promise<Record<string, unknown> | undefined> {
   const url = new URL(userinfoEndpoint);
   if (proxyFor(url, options.env) || (url.protocol !== 'https:' && !isLoopback(url))) return undefined;
-  const timeout = AbortSignal.timeout(requestTimeoutMs);
+  const timeout = AbortSignal.timeout(providerRequestTimeoutMs(options.env));
   let response;
   try {
     response = await rawRequest(url, {
@@ -35,6 +35,13 @@ export async function fetchUserinfoDirect(
     throw protocolError(error, 'Reading your profile', url.host);
   }
   if (response.status === 401) throw tokenRefused(url.host);
+  if (response.status >= 500) {
+    throw new HfloginError(`Reading your profile: ${url.host} answered HTTP ${response.status}.`, {
+      code: 'provider_unavailable',
+      exitCode: ExitCode.network,
+      hint: 'The provider is having trouble; try again in a moment.',
+    });
+  }
   if (response.status !== 200) {
     throw new HfloginError(`Reading your profile was refused by ${url.host} (HTTP ${response.status}).`, {
       code: 'userinfo_failed',

@@ -13,7 +13,11 @@ import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 const requestsToSend = 3_000;
 
 /** Sends raw bytes to the loopback and resolves with the status line's code ('none' if it never answers). */
-function rawExchange(port: number, payload: string | Buffer, options: { slowMs?: number } = {}): Promise<string> {
+function rawExchange(
+  port: number,
+  payload: string | Buffer,
+  options: { slowMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
@@ -28,7 +32,9 @@ function rawExchange(port: number, payload: string | Buffer, options: { slowMs?:
       const match = /^HTTP\/1\.1 (\d{3})/.exec(answer);
       if (match) done(match[1]!);
     });
-    socket.on('close', () => done(answer ? (/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'garbled') : 'closed'));
+    socket.on('close', () =>
+      done(answer ? (/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'garbled') : 'closed'),
+    );
     socket.on('connect', async () => {
       if (options.slowMs) {
         // Slowloris: a few bytes, then silence.
@@ -48,7 +54,13 @@ function pick<T>(values: readonly T[]): T {
 
 /** One hostile request: random method, path, query, Host and headers; never the right state. */
 function hostileRequest(port: number): { payload: string; slow: boolean } {
-  const state = pick(['', 'state=forged', `state=${randomBytes(32).toString('base64url')}`, 'state=a&state=b', 'state=']);
+  const state = pick([
+    '',
+    'state=forged',
+    `state=${randomBytes(32).toString('base64url')}`,
+    'state=a&state=b',
+    'state=',
+  ]);
   const query = pick([
     '',
     `?${state}`,
@@ -58,10 +70,44 @@ function hostileRequest(port: number): { payload: string; slow: boolean } {
     `?${'x'.repeat(20_000)}`,
     `?%zz%00${randomBytes(4).toString('hex')}`,
   ]);
-  const path = pick(['/callback', '/callback', '/', '/callback/', '/../callback', '/%2e%2e/callback', '/favicon.ico', '*']);
-  const method = pick(['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT', 'BREW']);
-  const host = pick([`127.0.0.1:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, 'evil.example', '', `127.0.0.1:${port}\r\nHost: evil.example`]);
-  const extra = pick(['', `X-Big: ${'y'.repeat(16_000)}\r\n`, 'Content-Length: 10\r\n', 'Transfer-Encoding: chunked\r\n', `Cookie: ${'c'.repeat(500)}\r\n`]);
+  const path = pick([
+    '/callback',
+    '/callback',
+    '/',
+    '/callback/',
+    '/../callback',
+    '/%2e%2e/callback',
+    '/favicon.ico',
+    '*',
+  ]);
+  const method = pick([
+    'GET',
+    'GET',
+    'GET',
+    'POST',
+    'PUT',
+    'DELETE',
+    'OPTIONS',
+    'HEAD',
+    'TRACE',
+    'CONNECT',
+    'BREW',
+  ]);
+  const host = pick([
+    `127.0.0.1:${port}`,
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    'evil.example',
+    '',
+    `127.0.0.1:${port}\r\nHost: evil.example`,
+  ]);
+  const extra = pick([
+    '',
+    `X-Big: ${'y'.repeat(16_000)}\r\n`,
+    'Content-Length: 10\r\n',
+    'Transfer-Encoding: chunked\r\n',
+    `Cookie: ${'c'.repeat(500)}\r\n`,
+  ]);
   const body = pick(['', 'a=b', '0\r\n\r\n', randomBytes(64).toString('latin1')]);
   const garbage = Math.random() < 0.03;
   const payload = garbage
@@ -90,7 +136,17 @@ describe('callback server under fire', () => {
   it('survives thousands of hostile requests, then completes the genuine sign-in', async () => {
     const isolated = isolatedProfile();
     const run = runHflogin(
-      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file', '--timeout', '120'],
+      [
+        'login',
+        '--endpoint',
+        emulator.endpoint,
+        '--app-id',
+        emulator.appId,
+        '--storage',
+        'file',
+        '--timeout',
+        '120',
+      ],
       isolated.env,
     );
     const url = await run.signInUrl;

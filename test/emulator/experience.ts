@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 
 import { socialIdentityFrom } from './accounts.js';
 import { validateExtraParams } from './extraParams.js';
-import { readForm, redirect, sendHtml, sendJson } from './http.js';
+import { readForm, redirect, selfRequest, sendHtml, sendJson } from './http.js';
 import type { HuggingFaceOAuthApp } from './huggingface.js';
 import { pickLocale, translate, type Locale } from './i18n.js';
 import { errorPage, registerPage, signInPage } from './pages.js';
@@ -240,21 +240,30 @@ export class Experience {
   /** The connector's server-side half: code → token (client_secret_basic) → userinfo. */
   private async fetchHuggingFaceProfile(code: string): Promise<Record<string, unknown>> {
     const { clientId, clientSecret, redirectUri } = this.huggingFaceApp;
-    const tokenResponse = await fetch(new URL('/oauth/token', this.state.endpoint), {
+    const ca = this.state.options.tls?.ca;
+    const tokenResponse = await selfRequest(new URL('/oauth/token', this.state.endpoint), {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+      }).toString(),
+      ca,
     });
-    if (!tokenResponse.ok) throw new Error(`Hugging Face token endpoint answered ${tokenResponse.status}`);
-    const token = (await tokenResponse.json()) as { access_token: string; token_type: string };
-    const userinfoResponse = await fetch(new URL('/oauth/userinfo', this.state.endpoint), {
+    if (tokenResponse.status !== 200)
+      throw new Error(`Hugging Face token endpoint answered ${tokenResponse.status}`);
+    const token = JSON.parse(tokenResponse.body) as { access_token: string; token_type: string };
+    const userinfoResponse = await selfRequest(new URL('/oauth/userinfo', this.state.endpoint), {
       headers: { authorization: `Bearer ${token.access_token}` },
+      ca,
     });
-    if (!userinfoResponse.ok) throw new Error(`Hugging Face userinfo answered ${userinfoResponse.status}`);
-    return (await userinfoResponse.json()) as Record<string, unknown>;
+    if (userinfoResponse.status !== 200)
+      throw new Error(`Hugging Face userinfo answered ${userinfoResponse.status}`);
+    return JSON.parse(userinfoResponse.body) as Record<string, unknown>;
   }
 
   private async finishLogin(req: IncomingMessage, res: ServerResponse, accountId: string): Promise<void> {

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 /** Reads a request body up to `limit` bytes (the emulator is a test peer, not a hardened server). */
 export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
@@ -76,4 +77,29 @@ export function clientCredentials(
     };
   }
   return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
+}
+
+/**
+ * A request from the emulator to itself (Logto's connector calling the Hugging Face upstream),
+ * trusting the emulator's own CA when it serves HTTPS.
+ */
+export function selfRequest(
+  url: URL,
+  init: { method?: string; headers?: Record<string, string>; body?: string; ca?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, ca: init.ca },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 500, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }

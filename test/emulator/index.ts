@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 
 import type Provider from 'oidc-provider';
@@ -41,13 +43,16 @@ const mountPath = '/oidc';
 
 export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<Emulator> {
   const options = resolveOptions(overrides);
-  const server: Server = createServer();
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert })
+    : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const endpoint = `${scheme}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
 
   const state: EmulatorState = {
     options,
@@ -81,6 +86,7 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', endpoint);
     if (url.pathname === mountPath || url.pathname.startsWith(`${mountPath}/`)) {
+      if (await networkFault(res)) return;
       // Mounted like Logto's `mount('/oidc', provider.app)`: oidc-provider derives its mount path
       // from originalUrl vs url.
       const request = req as IncomingMessage & { originalUrl?: string };
@@ -95,6 +101,25 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
       error: 'not_found',
       error_description: `${req.method} ${url.pathname} is not served here`,
     });
+  }
+
+  /** options.networkFault, applied to a provider request; true when it answered for the provider. */
+  async function networkFault(res: ServerResponse): Promise<boolean> {
+    switch (options.networkFault) {
+      case 'slow':
+        await sleep(options.slowMs);
+        return false;
+      case 'http_500':
+        res.writeHead(500, { 'content-type': 'text/html' });
+        res.end('<h1>Internal Server Error</h1>');
+        return true;
+      case 'malformed_json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"issuer": "trunc');
+        return true;
+      default:
+        return false;
+    }
   }
 
   const nativeApp = options.apps.find((app) => app.kind === 'native');

@@ -129,6 +129,14 @@ export interface EmulatorOptions {
   resources: ApiResourceSeed[];
   organizations: OrganizationSeed[];
   fault: Fault | null;
+  /**
+   * Network trouble on every /oidc request, for clients' error handling: `slow` answers after
+   * `slowMs`, `http_500` with a server error, `malformed_json` with a truncated JSON body.
+   */
+  networkFault: 'slow' | 'http_500' | 'malformed_json' | null;
+  slowMs: number;
+  /** Serve HTTPS with this certificate (PEM); `ca` is what signed it, for the emulator's own calls. */
+  tls: { key: string; cert: string; ca: string } | null;
 }
 
 export function defaultOptions(): EmulatorOptions {
@@ -225,6 +233,9 @@ export function defaultOptions(): EmulatorOptions {
       },
     ],
     fault: null,
+    networkFault: null,
+    slowMs: 5_000,
+    tls: null,
   };
 }
 

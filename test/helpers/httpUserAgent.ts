@@ -20,6 +20,9 @@ export class HttpUserAgent {
   private readonly cookies = new Map<string, Cookie>();
   acceptLanguage = 'en';
 
+  /** `ca`: trust this CA (PEM) for an emulator serving HTTPS with a private CA. */
+  constructor(private readonly ca?: string) {}
+
   private cookieHeader(url: URL): string {
     return [...this.cookies.values()]
       .filter((cookie) => url.pathname.startsWith(cookie.path))
@@ -57,12 +60,20 @@ export class HttpUserAgent {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(target, {
+    const request = {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
       body,
-      redirect: 'manual',
-    });
+      redirect: 'manual' as const,
+    };
+    let response: Response;
+    if (this.ca) {
+      const { fetch: undiciFetch, Agent } = await import('undici');
+      const dispatcher = new Agent({ connect: { ca: this.ca } });
+      response = (await undiciFetch(target, { ...request, dispatcher })) as unknown as Response;
+    } else {
+      response = await fetch(target, request);
+    }
     this.remember(response);
     const location = response.headers.get('location') ?? undefined;
     return {

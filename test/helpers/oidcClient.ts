@@ -3,6 +3,23 @@ import * as oauth from 'oauth4webapi';
 import type { Emulator } from '../emulator/index.js';
 import { formIn, HttpUserAgent } from './httpUserAgent.js';
 
+/** oauth4webapi's request options: plain HTTP allowed (loopback), and a private CA when given. */
+function requestOptions(ca?: string) {
+  const customFetch = ca
+    ? async (url: string, init: RequestInit) => {
+        const { fetch, Agent } = await import('undici');
+        return (await fetch(url, {
+          ...(init as object),
+          dispatcher: new Agent({ connect: { ca } }),
+        })) as unknown as Response;
+      }
+    : undefined;
+  return {
+    [oauth.allowInsecureRequests]: true,
+    ...(customFetch ? { [oauth.customFetch]: customFetch } : {}),
+  } as const;
+}
+
 /**
  * A conforming public client (oauth4webapi) for the emulator's conformance tests. The redirect URI
  * is a loopback port nobody listens on: the user agent stops when it is redirected there.
@@ -15,6 +32,8 @@ export class TestClient {
     readonly as: oauth.AuthorizationServer,
     clientId: string,
     port: number,
+    /** The private CA of an emulator serving HTTPS. */
+    readonly ca?: string,
   ) {
     this.client = { client_id: clientId };
     this.redirectUri = `http://127.0.0.1:${port}/callback`;
@@ -24,18 +43,16 @@ export class TestClient {
     emulator: Emulator,
     clientId = emulator.appId,
     port = 49_152 + Math.floor(Math.random() * 10_000),
+    ca?: string,
   ) {
     const issuer = new URL(emulator.issuer);
-    const response = await oauth.discoveryRequest(issuer, {
-      algorithm: 'oidc',
-      [oauth.allowInsecureRequests]: true,
-    });
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...requestOptions(ca) });
     const as = await oauth.processDiscoveryResponse(issuer, response);
-    return new TestClient(emulator, as, clientId, port);
+    return new TestClient(emulator, as, clientId, port, ca);
   }
 
   get options() {
-    return { [oauth.allowInsecureRequests]: true } as const;
+    return requestOptions(this.ca);
   }
 
   async authorizationRequest(params: Record<string, string> = {}) {
@@ -115,7 +132,7 @@ export class TestClient {
 
   /** A full sign-in as `username` at Hugging Face, returning the token response. */
   async signIn(params: Record<string, string> = {}, username = 'alice-hf') {
-    const agent = new HttpUserAgent();
+    const agent = new HttpUserAgent(this.ca);
     const request = await this.authorizationRequest(params);
     const callback = await this.signInWithHuggingFace(agent, request.url, username);
     return { tokens: await this.exchange(callback, request), agent };

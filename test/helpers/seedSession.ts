@@ -19,9 +19,9 @@ export async function storeFor(kind: StorageKind, configDir: string) {
 export async function seedSignedInSession(
   emulator: Emulator,
   target: { configDir: string; profile: string; storage: StorageKind },
-  request: { params?: Record<string, string>; user?: string } = {},
+  request: { params?: Record<string, string>; user?: string; ca?: string } = {},
 ): Promise<StoredSession> {
-  const client = await TestClient.discover(emulator);
+  const client = await TestClient.discover(emulator, emulator.appId, undefined, request.ca);
   const { tokens } = await client.signIn(request.params, request.user);
   const userinfo = await client.userinfo(tokens.access_token);
   const now = Date.now();

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { StoredSession } from '../../src/session/session.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { makeCertificates, type TestCertificates } from '../helpers/certificates.js';
+import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
+import { startTinyproxy, tinyproxyAvailability } from '../helpers/tinyproxy.js';
+
+const tinyproxy = tinyproxyAvailability();
+
+/** A profile whose (file-stored) session at `emulator` has an expired access token, so commands refresh. */
+async function expiredSession(emulator: Emulator, isolated: ReturnType<typeof isolatedProfile>, ca?: string) {
+  const session = await seedSignedInSession(
+    emulator,
+    { configDir: isolated.configDir, profile: isolated.profile, storage: 'file' },
+    { ca },
+  );
+  const store = await storeFor('file', isolated.configDir);
+  await store.save(
+    isolated.profile,
+    JSON.stringify({ ...session, accessTokenExpiresAt: new Date(0).toISOString() } satisfies StoredSession),
+  );
+  return { store, before: await store.load(isolated.profile) };
+}
+
+describe('network faults: clear exits, and the stored session untouched', () => {
+  let emulator: Emulator;
+  let isolated: ReturnType<typeof isolatedProfile>;
+  const survived: string[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ slowMs: 3_000 });
+  });
+  afterAll(async () => {
+    console.log(`[network] faults survived: ${survived.join(', ')}`);
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    isolated = isolatedProfile();
+    emulator.options.networkFault = null;
+  });
+
+  it.each([
+    ['slow', 5, /did not answer in time/],
+    ['http_500', 5, /answered HTTP 500/],
+    ['malformed_json', 1, /JSON/],
+  ] as const)('%s → exit %i', async (fault, code, message) => {
+    const { store, before } = await expiredSession(emulator, isolated);
+    emulator.options.networkFault = fault;
+    const run = runHflogin(['token'], { ...isolated.env, HFLOGIN_HTTP_TIMEOUT: '1' });
+    expect(await run.exit).toBe(code);
+    expect(run.stderr()).toMatch(message);
+    expect(run.stdout()).toBe('');
+    expect(await store.load(isolated.profile)).toBe(before);
+    survived.push(fault);
+  });
+
+  it('DNS failure → exit 5', async () => {
+    const run = runHflogin(
+      ['login', '--endpoint', 'https://hflogin-test.invalid', '--app-id', 'x', '--storage', 'file'],
+      {
+        ...isolated.env,
+        HFLOGIN_HTTP_TIMEOUT: '5',
+      },
+    );
+    expect(await run.exit).toBe(5);
+    expect(run.stderr()).toMatch(/cannot reach hflogin-test\.invalid|did not answer in time/);
+    survived.push('dns');
+  });
+});
+
+describe('TLS with a private CA, and a real proxy', () => {
+  let certificates: TestCertificates;
+  let emulator: Emulator;
+  let isolated: ReturnType<typeof isolatedProfile>;
+  beforeAll(async () => {
+    certificates = makeCertificates();
+    emulator = await startEmulator({
+      tls: { key: certificates.key, cert: certificates.cert, ca: certificates.ca },
+    });
+  });
+  afterAll(() => emulator?.close());
+  beforeEach(() => {
+    isolated = isolatedProfile();
+  });
+
+  it('refuses an untrusted certificate with exit 5 and points at NODE_EXTRA_CA_CERTS, then works with it', async () => {
+    expect(emulator.endpoint).toMatch(/^https:/);
+    const untrusted = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      {
+        ...isolated.env,
+        NODE_EXTRA_CA_CERTS: '',
+      },
+    );
+    expect(await untrusted.exit).toBe(5);
+    expect(untrusted.stderr()).toContain('is not trusted');
+    expect(untrusted.stderr()).toContain('NODE_EXTRA_CA_CERTS');
+
+    const trusted = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      {
+        ...isolated.env,
+        NODE_EXTRA_CA_CERTS: certificates.caFile,
+      },
+    );
+    const url = await trusted.signInUrl;
+    const agent = new HttpUserAgent(certificates.ca);
+    const { page } = await agent.follow(url.href);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const redirectUri = url.searchParams.get('redirect_uri')!;
+    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+      form: { ...form.fields, user: 'alice-hf' },
+    });
+    expect((await fetch(done.stoppedAt!)).status).toBe(200);
+    expect(await trusted.exit).toBe(0);
+  });
+
+  it.skipIf(tinyproxy.skip)(
+    'sends every request through HTTPS_PROXY (tinyproxy) to the HTTPS emulator',
+    async () => {
+      const proxy = await startTinyproxy();
+      try {
+        const { store } = await expiredSession(emulator, isolated, certificates.ca);
+        const env = {
+          ...isolated.env,
+          HTTPS_PROXY: proxy.url,
+          NO_PROXY: '',
+          no_proxy: '',
+          NODE_EXTRA_CA_CERTS: certificates.caFile,
+        };
+        const token = runHflogin(['token'], env);
+        expect(await token.exit).toBe(0);
+        const whoami = runHflogin(['whoami', '--json'], env);
+        expect(await whoami.exit).toBe(0);
+        expect(JSON.parse(whoami.stdout()).huggingface.username).toBe('alice-hf');
+        const port = new URL(emulator.endpoint).port;
+        const tunnels = proxy.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.1:${port}`, 'g')) ?? [];
+        console.log(`[proxy] ${tunnels.length} tunnels through tinyproxy to the emulator`);
+        // Discovery, refresh, JWKS (ID token signature), userinfo: all through the proxy.
+        expect(tunnels.length).toBeGreaterThanOrEqual(4);
+        expect(
+          JSON.parse((await store.load(isolated.profile))!).accessTokenExpiresAt > new Date().toISOString(),
+        ).toBe(true);
+      } finally {
+        proxy.stop();
+      }
+    },
+  );
+});
