@@ -74,6 +74,25 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
       cause: error,
     });
   }
+  if (isOAuthError(error, 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED')) {
+    // Say how far apart the token's time and this machine's clock are: a wrong clock is the usual
+    // cause of valid tokens looking expired.
+    const { claims, now } = (error.cause ?? {}) as { claims?: { iat?: number }; now?: number };
+    const offsetMinutes =
+      typeof claims?.iat === 'number' && typeof now === 'number'
+        ? Math.round((claims.iat - now) / 60)
+        : undefined;
+    const offset =
+      offsetMinutes === undefined
+        ? ''
+        : ` (the token was issued ${Math.abs(offsetMinutes)} minute${Math.abs(offsetMinutes) === 1 ? '' : 's'} ${offsetMinutes < 0 ? 'before' : 'after'} this machine's time)`;
+    return new HfloginError(`${action} failed verification: ${error.message}${offset}`, {
+      code: 'verification_failed',
+      exitCode: ExitCode.failed,
+      hint: "Check this machine's clock (a few minutes of difference are tolerated); nothing was saved.",
+      cause: error,
+    });
+  }
   if (isOAuthError(error)) {
     return new HfloginError(`${action} failed verification: ${error.message}`, {
       code: 'verification_failed',

@@ -16,9 +16,16 @@ export interface ProviderContext {
   request(signal?: AbortSignal): ReturnType<typeof requestOptions>;
 }
 
+/** ID token time checks tolerate this much disagreement between this machine's clock and the provider's. */
+export const clockToleranceSeconds = 300;
+
+function clientFor(clientId: string): oauth.Client {
+  return { client_id: clientId, [oauth.clockTolerance]: clockToleranceSeconds };
+}
+
 /** The same provider as another of the tenant's apps (e.g. its device-flow app). */
 export function withClient(provider: ProviderContext, clientId: string): ProviderContext {
-  return { ...provider, client: { client_id: clientId } };
+  return { ...provider, client: clientFor(clientId) };
 }
 
 const fetchForProvider = providerFetch(process.env);
@@ -62,7 +69,7 @@ export async function discover(
     endpoint,
     host,
     as,
-    client: { client_id: clientId },
+    client: clientFor(clientId),
     request: (requestSignal) => requestOptions(endpoint, requestSignal),
   };
 }

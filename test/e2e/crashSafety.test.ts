@@ -30,33 +30,50 @@ describe('crash safety', () => {
 
   const storages: StorageKind[] = keychain.skip ? ['file'] : ['file', 'keychain'];
 
-  it.each(storages)('kill -9 during refresh-and-save, %s storage: the session always reads back whole', async (storage) => {
-    const isolated = isolatedProfile();
-    await seedSignedInSession(emulator, { configDir: isolated.configDir, profile: isolated.profile, storage });
-    const store = await storeFor(storage, isolated.configDir);
-    let interrupted = 0;
-    for (let round = 0; round < kills; round += 1) {
-      const current = parseSession((await store.load(isolated.profile))!);
-      await store.save(isolated.profile, JSON.stringify({ ...current, accessTokenExpiresAt: new Date(0).toISOString() }));
-      const run = runHflogin(['token'], isolated.env);
-      await sleep(20 + Math.random() * 120);
-      if (run.child.kill('SIGKILL')) interrupted += 1;
-      await run.exit;
-      // Whatever moment it died at, the stored session is the old one or the new one, whole.
-      const text = await store.load(isolated.profile);
-      expect(text).not.toBeNull();
-      expect(() => parseSession(text!)).not.toThrow();
-    }
-    // And hflogin carries on: a stale lock from a killed process is taken over.
-    const after = runHflogin(['token'], isolated.env);
-    expect(await after.exit).toBe(0);
-    console.log(`[crash] ${storage}: ${kills} rounds, ${interrupted} processes killed mid-run, session readable every time`);
-    await store.clear(isolated.profile);
-  }, 120_000);
+  it.each(storages)(
+    'kill -9 during refresh-and-save, %s storage: the session always reads back whole',
+    async (storage) => {
+      const isolated = isolatedProfile();
+      await seedSignedInSession(emulator, {
+        configDir: isolated.configDir,
+        profile: isolated.profile,
+        storage,
+      });
+      const store = await storeFor(storage, isolated.configDir);
+      let interrupted = 0;
+      for (let round = 0; round < kills; round += 1) {
+        const current = parseSession((await store.load(isolated.profile))!);
+        await store.save(
+          isolated.profile,
+          JSON.stringify({ ...current, accessTokenExpiresAt: new Date(0).toISOString() }),
+        );
+        const run = runHflogin(['token'], isolated.env);
+        await sleep(20 + Math.random() * 120);
+        if (run.child.kill('SIGKILL')) interrupted += 1;
+        await run.exit;
+        // Whatever moment it died at, the stored session is the old one or the new one, whole.
+        const text = await store.load(isolated.profile);
+        expect(text).not.toBeNull();
+        expect(() => parseSession(text!)).not.toThrow();
+      }
+      // And hflogin carries on: a stale lock from a killed process is taken over.
+      const after = runHflogin(['token'], isolated.env);
+      expect(await after.exit).toBe(0);
+      console.log(
+        `[crash] ${storage}: ${kills} rounds, ${interrupted} processes killed mid-run, session readable every time`,
+      );
+      await store.clear(isolated.profile);
+    },
+    120_000,
+  );
 
   it('reports a damaged session file with exit 4 and a way out', async () => {
     const isolated = isolatedProfile();
-    await seedSignedInSession(emulator, { configDir: isolated.configDir, profile: isolated.profile, storage: 'file' });
+    await seedSignedInSession(emulator, {
+      configDir: isolated.configDir,
+      profile: isolated.profile,
+      storage: 'file',
+    });
     writeFileSync(new FileStore(isolated.configDir).pathFor(isolated.profile), '{"schemaVersion":1,"endp');
     for (const command of [['whoami'], ['token']]) {
       const run = runHflogin(command, isolated.env);
@@ -71,7 +88,11 @@ describe('crash safety', () => {
 
   it.skipIf(keychain.skip)('reports a damaged keychain entry with exit 4', async () => {
     const isolated = isolatedProfile();
-    await seedSignedInSession(emulator, { configDir: isolated.configDir, profile: isolated.profile, storage: 'keychain' });
+    await seedSignedInSession(emulator, {
+      configDir: isolated.configDir,
+      profile: isolated.profile,
+      storage: 'keychain',
+    });
     // Another program overwrote the entry with something that is not hflogin's.
     const store = spawnSync(
       'secret-tool',

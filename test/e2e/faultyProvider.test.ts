@@ -90,4 +90,30 @@ describe('faulty providers', () => {
     await signInOverHttp(run);
     expect(await run.exit).toBe(0);
   });
+
+  it('tolerates a provider clock a few minutes off, and reports a larger offset', async () => {
+    // A provider whose clock is 62 minutes behind: its 60-minute ID token expired 2 minutes ago here.
+    emulator.options.clockSkewSeconds = -62 * 60;
+    try {
+      const tolerated = runHflogin(
+        ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+        isolatedProfile().env,
+      );
+      await signInOverHttp(tolerated);
+      expect(await tolerated.exit).toBe(0);
+
+      emulator.options.clockSkewSeconds = -90 * 60;
+      const refused = runHflogin(
+        ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+        isolatedProfile().env,
+      );
+      await signInOverHttp(refused);
+      expect(await refused.exit).toBe(1);
+      expect(refused.stderr()).toContain('"exp"');
+      expect(refused.stderr()).toContain("the token was issued 90 minutes before this machine's time");
+      expect(refused.stderr()).toContain("Check this machine's clock");
+    } finally {
+      emulator.options.clockSkewSeconds = 0;
+    }
+  });
 });

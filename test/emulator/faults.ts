@@ -18,9 +18,19 @@ import type { EmulatorState } from './state.js';
  * correct response.
  */
 export async function applyFaults(ctx: KoaContextWithOIDC, state: EmulatorState): Promise<void> {
+  const route = ctx.oidc?.route;
+  const skew = state.options.clockSkewSeconds;
+  if (
+    skew &&
+    route === 'token' &&
+    ctx.status === 200 &&
+    typeof (ctx.body as { id_token?: unknown })?.id_token === 'string'
+  ) {
+    const body = ctx.body as { id_token: string };
+    body.id_token = await skewIdToken(body.id_token, skew, state);
+  }
   const fault = state.options.fault;
   if (!fault) return;
-  const route = ctx.oidc?.route;
   if (route === 'token' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
     if (await breakTokenResponse(ctx.body as Record<string, unknown>, fault, state))
       state.stats.faultsApplied += 1;
@@ -78,6 +88,22 @@ async function breakTokenResponse(
   if (!fault.startsWith('id_token_') || typeof body.id_token !== 'string') return false;
   body.id_token = await breakIdToken(body.id_token, fault, state);
   return true;
+}
+
+/** The same ID token, with every time in it shifted by `skew` seconds, signed again. */
+async function skewIdToken(idToken: string, skew: number, state: EmulatorState): Promise<string> {
+  const claims: JWTPayload = decodeJwt(idToken);
+  const shifted: JWTPayload = { ...claims };
+  for (const key of ['iat', 'exp', 'auth_time', 'nbf'] as const) {
+    if (typeof claims[key] === 'number') shifted[key] = (claims[key] as number) + skew;
+  }
+  return new SignJWT(shifted)
+    .setProtectedHeader({
+      ...decodeProtectedHeader(idToken),
+      alg: state.signingKey.alg,
+      kid: state.signingKey.kid,
+    })
+    .sign(state.signingKey.privateKey);
 }
 
 async function breakIdToken(idToken: string, fault: Fault, state: EmulatorState): Promise<string> {

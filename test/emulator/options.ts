@@ -134,6 +134,8 @@ export interface EmulatorOptions {
    * `slowMs`, `http_500` with a server error, `malformed_json` with a truncated JSON body.
    */
   networkFault: 'slow' | 'http_500' | 'malformed_json' | null;
+  /** Shifts the times in issued ID tokens, as a provider whose clock is off by this many seconds. */
+  clockSkewSeconds: number;
   slowMs: number;
   /** Serve HTTPS with this certificate (PEM); `ca` is what signed it, for the emulator's own calls. */
   tls: { key: string; cert: string; ca: string } | null;
@@ -234,6 +236,7 @@ export function defaultOptions(): EmulatorOptions {
     ],
     fault: null,
     networkFault: null,
+    clockSkewSeconds: 0,
     slowMs: 5_000,
     tls: null,
   };

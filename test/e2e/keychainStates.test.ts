@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { hfloginBin } from '../helpers/hfloginProcess.js';
+import { requireSystemPiece } from '../helpers/systemPieces.js';
+
+const tools = ['dbus-run-session', 'gnome-keyring-daemon', 'dbus-send'].filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
+);
+const { skip } = requireSystemPiece(
+  'a private gnome-keyring',
+  tools.length ? `missing ${tools.join(', ')}` : undefined,
+);
+
+/**
+ * A locked keychain (and a refused unlock prompt, which is what locked looks like with nobody to
+ * answer it): login stops with exit 6 and the keychain's own reason, before any browser opens and
+ * without writing anything — never a silent plaintext fallback.
+ */
+describe.skipIf(skip)('keychain states', () => {
+  it('exits 6 with the reason when the keychain is locked', () => {
+    const home = mkdtempSync(join(tmpdir(), 'hflogin-locked-'));
+    const configDir = join(home, 'config');
+    const browserLog = join(home, 'browser.log');
+    const script = `
+      eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"
+      # Create the login collection, then lock it.
+      ${JSON.stringify(process.execPath)} -e "const { Entry } = require('@napi-rs/keyring'); new Entry('hflogin-probe','p',{linux:{store:'secret-service'}}).setPassword('p')"
+      dbus-send --session --dest=org.freedesktop.secrets --type=method_call --print-reply \\
+        /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock \\
+        array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+      ${JSON.stringify(process.execPath)} ${JSON.stringify(hfloginBin)} login --endpoint http://127.0.0.1:9 --app-id x
+    `;
+    const result = spawnSync('dbus-run-session', ['--', 'bash', '-c', script], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_DATA_HOME: join(home, 'data'),
+        DISPLAY: '',
+        HFLOGIN_CONFIG_DIR: configDir,
+        HFLOGIN_STORAGE: '',
+        BROWSER: join(import.meta.dirname, '..', 'helpers', 'recordBrowser.mjs'),
+        HFLOGIN_TEST_BROWSER_LOG: browserLog,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(6);
+    expect(result.stderr).toMatch(/Error: The OS keychain cannot be used: .*(locked|unlock|prompt)/i);
+    expect(result.stderr).toContain('--storage file');
+    expect(existsSync(browserLog)).toBe(false);
+    expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+});
