@@ -63,6 +63,16 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
         'file',
       ]),
     )
+    .addHelpText(
+      'after',
+      examples([
+        'hflogin login --endpoint https://tenant.logto.app --app-id <app id>',
+        'hflogin login                      # the profile remembers the tenant',
+        'hflogin login --device             # sign in with a code on another device',
+        'hflogin login --no-connector --sign-up',
+        'hflogin login --resource https://api.example.com --organization <org id>',
+      ]),
+    )
     .action(async (_options: unknown, command: Command) => {
       const { runLogin } = await import('./commands/login.js');
       await runLogin(options(command), deps);
@@ -72,6 +82,7 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .command('whoami')
     .description('show who is signed in: the Logto user and the Hugging Face identity')
     .option('--json', 'one JSON object on stdout (schemaVersion 1)')
+    .addHelpText('after', examples(['hflogin whoami', 'hflogin whoami --json | jq -r .huggingface.username']))
     .action(async (_options: unknown, command: Command) => {
       const { runWhoami } = await import('./commands/whoami.js');
       await runWhoami(options(command), deps);
@@ -81,6 +92,7 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .command('status')
     .description('every profile: endpoint, user, token state, storage (exit 4 if the active one is unusable)')
     .option('--json', 'one JSON object on stdout (schemaVersion 1)')
+    .addHelpText('after', examples(['hflogin status', 'hflogin status --json']))
     .action(async (_options: unknown, command: Command) => {
       const { runStatus } = await import('./commands/status.js');
       await runStatus(options(command), deps);
@@ -92,6 +104,14 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .option('--resource <uri>', 'a JWT for this API resource (RFC 8707)')
     .option('--organization <id>', 'an organization token')
     .option('--json', 'one JSON object on stdout (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      examples([
+        'curl -H "Authorization: Bearer $(hflogin token)" https://tenant.logto.app/oidc/me',
+        'hflogin token --resource https://api.example.com',
+        'hflogin token --organization <org id> --json',
+      ]),
+    )
     .action(async (_options: unknown, command: Command) => {
       const { runToken } = await import('./commands/token.js');
       await runToken(options(command), deps);
@@ -101,6 +121,7 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .command('logout')
     .description('revoke the session at Logto and remove it from this machine')
     .option('--all', 'sign out of every profile')
+    .addHelpText('after', examples(['hflogin logout', 'hflogin logout --all', 'hflogin --profile work logout']))
     .action(async (_options: unknown, command: Command) => {
       const { runLogout } = await import('./commands/logout.js');
       await runLogout(options(command), deps);
@@ -108,7 +129,15 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
 
   const config = program
     .command('config')
-    .description(`read and change profile settings (${settingNames.join(', ')}); never secrets`);
+    .description(`read and change profile settings (${settingNames.join(', ')}); never secrets`)
+    .addHelpText(
+      'after',
+      examples([
+        'hflogin config set endpoint https://tenant.logto.app',
+        'hflogin config set app-id <app id>',
+        'hflogin --profile work config list',
+      ]),
+    );
   config
     .command('get <key>')
     .description('print one setting of the profile (exit 1 if it is not set)')
@@ -137,4 +166,22 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
       const { runConfigList } = await import('./commands/config.js');
       await runConfigList(options(command), deps);
     });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples(['eval "$(hflogin completion bash)"   # in ~/.bashrc', 'eval "$(hflogin completion zsh)"    # in ~/.zshrc', 'hflogin completion fish | source     # in config.fish']),
+    )
+    .action(async (shell: string) => {
+      if (!['bash', 'zsh', 'fish'].includes(shell)) throw usageError(`No completion for "${shell}".`, 'Use bash, zsh or fish.');
+      const { completionScript } = await import('./completion.js');
+      deps.stdout.write(completionScript(shell, program));
+    });
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }

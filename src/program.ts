@@ -21,6 +21,7 @@ export function buildProgram(deps: CliDeps): Command {
     .option('--debug', 'diagnostics on stderr (secrets redacted)')
     .option('--no-color', 'no colour in output')
     .showSuggestionAfterError(true)
+    .showHelpAfterError('Run "hflogin --help" or "hflogin help <command>" to see what is possible.')
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
