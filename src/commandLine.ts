@@ -121,7 +121,10 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .command('logout')
     .description('revoke the session at Logto and remove it from this machine')
     .option('--all', 'sign out of every profile')
-    .addHelpText('after', examples(['hflogin logout', 'hflogin logout --all', 'hflogin --profile work logout']))
+    .addHelpText(
+      'after',
+      examples(['hflogin logout', 'hflogin logout --all', 'hflogin --profile work logout']),
+    )
     .action(async (_options: unknown, command: Command) => {
       const { runLogout } = await import('./commands/logout.js');
       await runLogout(options(command), deps);
@@ -173,10 +176,15 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText(
       'after',
-      examples(['eval "$(hflogin completion bash)"   # in ~/.bashrc', 'eval "$(hflogin completion zsh)"    # in ~/.zshrc', 'hflogin completion fish | source     # in config.fish']),
+      examples([
+        'eval "$(hflogin completion bash)"   # in ~/.bashrc',
+        'eval "$(hflogin completion zsh)"    # in ~/.zshrc',
+        'hflogin completion fish | source     # in config.fish',
+      ]),
     )
     .action(async (shell: string) => {
-      if (!['bash', 'zsh', 'fish'].includes(shell)) throw usageError(`No completion for "${shell}".`, 'Use bash, zsh or fish.');
+      if (!['bash', 'zsh', 'fish'].includes(shell))
+        throw usageError(`No completion for "${shell}".`, 'Use bash, zsh or fish.');
       const { completionScript } = await import('./completion.js');
       deps.stdout.write(completionScript(shell, program));
     });

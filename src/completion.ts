@@ -11,7 +11,10 @@ interface Node {
 
 function tree(command: Command): Node {
   const flags = (filter: (option: Command['options'][number]) => boolean) =>
-    command.options.filter(filter).flatMap((option) => [option.long, option.short]).filter((flag): flag is string => Boolean(flag));
+    command.options
+      .filter(filter)
+      .flatMap((option) => [option.long, option.short])
+      .filter((flag): flag is string => Boolean(flag));
   return {
     name: command.name(),
     options: command.options.map((option) => option.long).filter((flag): flag is string => Boolean(flag)),
@@ -28,12 +31,12 @@ export function completionScript(shell: string, program: Command): string {
   const root = tree(program);
   const globals = root.options.join(' ');
   const words = (command: Node) =>
-    [...new Set([...command.subcommands.map((sub) => sub.name), ...command.options, ...root.options])].join(' ');
+    [...new Set([...command.subcommands.map((sub) => sub.name), ...command.options, ...root.options])].join(
+      ' ',
+    );
   const commands = root.subcommands;
   if (shell === 'bash') {
-    const cases = commands
-      .map((command) => `    ${command.name}) words="${words(command)}" ;;`)
-      .join('\n');
+    const cases = commands.map((command) => `    ${command.name}) words="${words(command)}" ;;`).join('\n');
     return `# bash completion for hflogin: eval "$(hflogin completion bash)"
 _hflogin() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" command="" words i
@@ -83,7 +86,9 @@ compdef _hflogin hflogin
         );
       }
       for (const flag of command.options) {
-        lines.push(`complete -c hflogin -n '__fish_seen_subcommand_from ${command.name}' -l ${flag.slice(2)}`);
+        lines.push(
+          `complete -c hflogin -n '__fish_seen_subcommand_from ${command.name}' -l ${flag.slice(2)}`,
+        );
       }
     }
     return `${lines.join('\n')}\n`;

@@ -17,6 +17,7 @@ import { saveSession } from '../session/sessionStore.js';
 import { expiresAt } from '../session/validToken.js';
 import { browserSignIn } from '../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../signIn/deviceSignIn.js';
+import { loginEvents, type EmitLoginEvent } from '../signIn/loginEvents.js';
 import type { SignInResult } from '../signIn/signInResult.js';
 import type { CommandDeps } from './deps.js';
 
@@ -38,6 +39,7 @@ export interface LoginOptions {
   timeout: number;
   storage?: string;
   debug?: boolean;
+  json?: boolean;
 }
 
 /**
@@ -46,6 +48,29 @@ export interface LoginOptions {
  * verified → userinfo → session saved → one line to the person.
  */
 export async function runLogin(options: LoginOptions, deps: CommandDeps): Promise<void> {
+  const emit = loginEvents(deps.stdout, Boolean(options.json));
+  try {
+    await signIn(options, deps, emit);
+  } catch (error) {
+    const failure =
+      error instanceof HfloginError
+        ? error
+        : new HfloginError(error instanceof Error ? error.message : String(error), {
+            code: 'unexpected',
+            exitCode: ExitCode.failed,
+          });
+    emit({
+      event: 'error',
+      code: failure.code,
+      message: failure.message,
+      hint: failure.hint ?? null,
+      exitCode: failure.exitCode,
+    });
+    throw error;
+  }
+}
+
+async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginEvent): Promise<void> {
   const debug = debugLog(deps.stderr, Boolean(options.debug));
   const settings = await resolveSettings(options, deps.env);
   const deviceAppId = options.deviceAppId || deps.env.HFLOGIN_DEVICE_APP_ID || settings.saved.deviceAppId;
@@ -86,7 +111,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
 
   let result: SignInResult;
   if (options.device) {
-    const tokens = await waitFor(deviceSignIn(deviceProvider!, choices, deps, deps.signal), {
+    const tokens = await waitFor(deviceSignIn(deviceProvider!, choices, deps, deps.signal, emit), {
       timeoutMs: options.timeout * 1000,
       signal: deps.signal,
       what: 'the device sign-in',
@@ -102,6 +127,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
         timeoutSeconds: options.timeout,
         hostFacts: detectHostFacts(deps.env),
         deviceProvider,
+        emit,
       },
       deps,
     );
@@ -138,6 +164,14 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     });
     const account = session.huggingface?.username ?? displayName(session.user);
     await result.finish({ status: 200, html: successPage(account) });
+    emit({
+      event: 'signed-in',
+      profile: settings.profile,
+      endpoint,
+      user: session.user,
+      huggingface: session.huggingface,
+      storage: store.kind,
+    });
     const via = session.huggingface?.username ? ' (Hugging Face)' : '';
     writeLine(deps.stderr, `Signed in as ${account}${via} to ${provider.host}`);
     if (!session.refreshToken) {

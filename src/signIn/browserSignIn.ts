@@ -15,6 +15,7 @@ import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import { deviceResult, deviceSignIn } from './deviceSignIn.js';
+import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
 
 export interface BrowserSignInInput {
@@ -27,6 +28,7 @@ export interface BrowserSignInInput {
   hostFacts: HostFacts;
   /** The tenant's device-flow app, when one is configured: then a key press switches to it. */
   deviceProvider: ProviderContext | undefined;
+  emit: EmitLoginEvent;
 }
 
 type Outcome =
@@ -95,6 +97,8 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
     writeLine(deps.stderr, `  ${url.href}`);
 
     const opened = await openIfPossible(url.href, input, deps);
+    input.emit({ event: 'url', url: url.href, redirectUri: server.redirectUri, opened });
+    input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
     const interactive = isInteractive(deps.stdin, deps.stderr);
     if (!opened)
       adviseWithoutBrowser(deps.stderr, server.port, interactive, input.deviceProvider !== undefined);
@@ -222,7 +226,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     deps.stderr,
     'Switching to a device code; the browser sign-in keeps listening until one of them finishes.',
   );
-  const tokens = await deviceSignIn(device, input.choices, deps, signal);
+  const tokens = await deviceSignIn(device, input.choices, deps, signal, input.emit);
   return { kind: 'device', tokens, provider: device };
 }
 

@@ -7,6 +7,7 @@ import { requestedScopes, type SignInChoices } from '../logto/signInUrl.js';
 import { pollDeviceToken, requestDeviceCode } from '../oauth/deviceFlow.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
+import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
 
 /** The Logto parameters a device authorization carries (Logto hands them to its sign-in pages). */
@@ -29,9 +30,18 @@ export async function deviceSignIn(
   choices: SignInChoices,
   deps: Pick<CommandDeps, 'stderr'>,
   signal: AbortSignal,
+  emit: EmitLoginEvent = () => {},
 ): Promise<oauth.TokenEndpointResponse> {
   const device = await requestDeviceCode(provider, deviceParameters(choices), signal);
   const url = device.verification_uri_complete ?? device.verification_uri;
+  emit({
+    event: 'device',
+    verificationUri: device.verification_uri,
+    verificationUriComplete: device.verification_uri_complete ?? null,
+    userCode: device.user_code,
+    expiresIn: device.expires_in,
+  });
+  emit({ event: 'waiting', for: 'device', timeoutSeconds: device.expires_in });
   writeLine(
     deps.stderr,
     `To sign in to ${provider.host}, open this page on any device and confirm the code:`,

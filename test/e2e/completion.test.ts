@@ -17,7 +17,9 @@ COMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _hflogin; printf '%s\\n' "\${
 describe('shell completion', () => {
   it('bash: loads, and completes commands, subcommands and options', () => {
     expect(complete('lo')).toEqual(['login', 'logout']);
-    expect(complete('')).toEqual(expect.arrayContaining(['login', 'whoami', 'token', 'status', 'config', 'completion']));
+    expect(complete('')).toEqual(
+      expect.arrayContaining(['login', 'whoami', 'token', 'status', 'config', 'completion']),
+    );
     expect(complete('login', '--de')).toEqual(['--device', '--device-app-id', '--debug']);
     expect(complete('config', 'u')).toEqual(['unset']);
     expect(complete('--profile', 'work', 'tok')).toEqual(['token']);

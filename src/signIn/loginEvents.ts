@@ -1,0 +1,47 @@
+import type { Writable } from 'node:stream';
+
+import { writeLine } from '../io/terminal.js';
+
+/**
+ * `login --json`: what happens, as newline-delimited JSON on stdout, so editors and agents can
+ * drive a sign-in (open the URL themselves, show the device code, learn who signed in). Each line
+ * is one object with `schemaVersion` and `event`; fields are only ever added.
+ */
+export type LoginEvent =
+  | { event: 'url'; url: string; redirectUri: string; opened: boolean }
+  | { event: 'waiting'; for: 'browser' | 'device'; timeoutSeconds: number }
+  | {
+      event: 'device';
+      verificationUri: string;
+      verificationUriComplete: string | null;
+      userCode: string;
+      expiresIn: number;
+    }
+  | {
+      event: 'signed-in';
+      profile: string;
+      endpoint: string;
+      user: {
+        id: string;
+        username: string | null;
+        name: string | null;
+        email: string | null;
+        picture: string | null;
+      };
+      huggingface: {
+        id: string;
+        username: string | null;
+        name: string | null;
+        email: string | null;
+        avatarUrl: string | null;
+      } | null;
+      storage: 'keychain' | 'file';
+    }
+  | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
+
+export type EmitLoginEvent = (event: LoginEvent) => void;
+
+export function loginEvents(stdout: Writable, enabled: boolean): EmitLoginEvent {
+  if (!enabled) return () => {};
+  return (event) => writeLine(stdout, JSON.stringify({ schemaVersion: 1, ...event }));
+}

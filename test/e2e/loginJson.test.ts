@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+
+function events(stdout: string): Array<Record<string, unknown>> {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** `login --json`: newline-delimited JSON events on stdout, for editors and agents. */
+describe('login --json', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ deviceFlow: { interval: 1 } });
+  });
+  afterAll(() => emulator?.close());
+
+  async function decide(url: URL, decision: Record<string, string>) {
+    const agent = new HttpUserAgent();
+    const { page } = await agent.follow(url.href);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const redirectUri = url.searchParams.get('redirect_uri')!;
+    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+      form: { ...form.fields, ...decision },
+    });
+    await fetch(done.stoppedAt!);
+  }
+
+  it('emits url, waiting and signed-in, each with schemaVersion', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      ['login', '--json', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      isolated.env,
+    );
+    await decide(await run.signInUrl, { user: 'alice-hf' });
+    expect(await run.exit).toBe(0);
+    const lines = events(run.stdout());
+    expect(lines.map((line) => line.event)).toEqual(['url', 'waiting', 'signed-in']);
+    expect(lines.every((line) => line.schemaVersion === 1)).toBe(true);
+    expect(lines[0]).toMatchObject({
+      url: (await run.signInUrl).href,
+      opened: true,
+      redirectUri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/callback$/),
+    });
+    expect(lines[1]).toMatchObject({ for: 'browser', timeoutSeconds: 300 });
+    expect(lines[2]).toMatchObject({
+      profile: isolated.profile,
+      endpoint: emulator.endpoint,
+      user: { id: 'u1alice00001', name: 'Alice Ng' },
+      huggingface: { username: 'alice-hf' },
+      storage: 'file',
+    });
+    // No token in the events.
+    expect(run.stdout()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+  });
+
+  it('emits an error event with the exit code when the sign-in is refused', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      ['login', '--json', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      isolated.env,
+    );
+    await decide(await run.signInUrl, { decision: 'deny' });
+    expect(await run.exit).toBe(1);
+    const last = events(run.stdout()).at(-1);
+    expect(last).toMatchObject({ schemaVersion: 1, event: 'error', code: 'access_denied', exitCode: 1 });
+    expect(String(last?.message)).toContain('Hugging Face');
+  });
+
+  it('emits the device code for --device', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      [
+        'login',
+        '--json',
+        '--device',
+        '--endpoint',
+        emulator.endpoint,
+        '--device-app-id',
+        emulator.deviceAppId,
+        '--storage',
+        'file',
+        '--timeout',
+        '2',
+      ],
+      isolated.env,
+    );
+    expect(await run.exit).toBe(124);
+    const lines = events(run.stdout());
+    expect(lines.map((line) => line.event)).toEqual(['device', 'waiting', 'error']);
+    expect(lines[0]).toMatchObject({
+      userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/),
+      expiresIn: 600,
+    });
+    expect(lines[2]).toMatchObject({ code: 'timed_out', exitCode: 124 });
+  });
+});
