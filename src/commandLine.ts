@@ -171,6 +171,27 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     });
 
   program
+    .command('doctor')
+    .description(
+      'check everything a sign-in needs: tenant, discovery, clock, TLS, keychain, browser, proxy, loopback',
+    )
+    .option('--json', 'one JSON object on stdout (schemaVersion 1)')
+    .option(
+      '--port <port>',
+      'check that this loopback port is free (as login --port)',
+      wholeNumber('--port', 65_535),
+      0,
+    )
+    .addHelpText(
+      'after',
+      examples(['hflogin doctor', 'hflogin doctor --json | jq .checks', 'hflogin --profile work doctor']),
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const { runDoctor } = await import('./commands/doctor.js');
+      await runDoctor(options(command), deps);
+    });
+
+  program
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish)')
     .argument('<shell>', 'bash, zsh or fish')

@@ -4,6 +4,7 @@ import { isLoopback, issuerOf } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { providerFetch, providerRequestTimeoutMs } from '../io/httpFetch.js';
 import { protocolError } from './errors.js';
+import { clockToleranceSeconds } from './tolerance.js';
 
 /** The provider's metadata and our client, as every protocol step needs them. */
 export interface ProviderContext {
@@ -16,8 +17,7 @@ export interface ProviderContext {
   request(signal?: AbortSignal): ReturnType<typeof requestOptions>;
 }
 
-/** ID token time checks tolerate this much disagreement between this machine's clock and the provider's. */
-export const clockToleranceSeconds = 300;
+export { clockToleranceSeconds };
 
 function clientFor(clientId: string): oauth.Client {
   return { client_id: clientId, [oauth.clockTolerance]: clockToleranceSeconds };

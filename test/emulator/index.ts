@@ -87,6 +87,9 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
     const url = new URL(req.url ?? '/', endpoint);
     if (url.pathname === mountPath || url.pathname.startsWith(`${mountPath}/`)) {
       if (await networkFault(res)) return;
+      // A provider whose clock is off says so in its Date header too.
+      if (options.clockSkewSeconds)
+        res.setHeader('date', new Date(Date.now() + options.clockSkewSeconds * 1000).toUTCString());
       // Mounted like Logto's `mount('/oidc', provider.app)`: oidc-provider derives its mount path
       // from originalUrl vs url.
       const request = req as IncomingMessage & { originalUrl?: string };

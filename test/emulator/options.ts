@@ -134,7 +134,7 @@ export interface EmulatorOptions {
    * `slowMs`, `http_500` with a server error, `malformed_json` with a truncated JSON body.
    */
   networkFault: 'slow' | 'http_500' | 'malformed_json' | null;
-  /** Shifts the times in issued ID tokens, as a provider whose clock is off by this many seconds. */
+  /** A provider whose clock is off by this many seconds: in issued ID tokens and the Date header. */
   clockSkewSeconds: number;
   slowMs: number;
   /** Serve HTTPS with this certificate (PEM); `ca` is what signed it, for the emulator's own calls. */

@@ -1,0 +1,293 @@
+import { accessSync, constants } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+import { issuerOf } from '../config/endpoint.js';
+import { resolveSettings } from '../config/settings.js';
+import { browserAvailability, detectHostFacts } from '../io/browserAvailability.js';
+import { paint } from '../io/colour.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
+import { providerFetch, providerRequestTimeoutMs, proxyFor } from '../io/httpFetch.js';
+import { writeLine } from '../io/terminal.js';
+import { protocolError } from '../oauth/errors.js';
+import { clockToleranceSeconds } from '../oauth/tolerance.js';
+import type { CommandDeps } from './deps.js';
+
+export interface DoctorOptions {
+  profile?: string;
+  json?: boolean;
+  color?: boolean;
+  port?: number;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix: string | null;
+}
+
+const pass = (name: string, detail: string): Check => ({ name, ok: true, detail, fix: null });
+const fail = (name: string, detail: string, fix: string): Check => ({ name, ok: false, detail, fix });
+
+function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
+  const candidates = isAbsolute(command)
+    ? [command]
+    : (env.PATH ?? '').split(delimiter).map((dir) => join(dir, command));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function tcpReachable(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      resolve('timed out');
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** The tenant: discovery (and with it TLS trust and the provider's clock). */
+async function providerChecks(
+  endpoint: string | undefined,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<Check[]> {
+  if (!endpoint) {
+    return [
+      fail(
+        'discovery',
+        'no endpoint to check',
+        'Set the tenant: hflogin config set endpoint https://tenant.logto.app',
+      ),
+      fail('clock', 'no provider to compare with', 'Set the tenant first.'),
+      fail('tls', 'no endpoint to check', 'Set the tenant first.'),
+    ];
+  }
+  const issuer = issuerOf(endpoint);
+  const host = issuer.host;
+  const https = issuer.protocol === 'https:';
+  const started = Date.now();
+  try {
+    const timeout = AbortSignal.timeout(providerRequestTimeoutMs(env));
+    const response = await providerFetch(env)(`${issuer.href}/.well-known/openid-configuration`, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.any([signal, timeout]),
+    });
+    const elapsed = Date.now() - started;
+    const checks: Check[] = [];
+    const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
+    if (response.status !== 200 || body?.issuer !== issuer.href) {
+      checks.push(
+        fail(
+          'discovery',
+          `${issuer.href}/.well-known/openid-configuration answered HTTP ${response.status}${body?.issuer ? ` for issuer ${body.issuer}` : ''}`,
+          `Is ${endpoint} a Logto endpoint? Use the tenant URL (e.g. https://tenant.logto.app); its issuer is <endpoint>/oidc.`,
+        ),
+      );
+    } else {
+      checks.push(pass('discovery', `${issuer.href} answered in ${elapsed} ms`));
+    }
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isNaN(date)) {
+      checks.push(pass('clock', 'the provider sent no Date header to compare with'));
+    } else {
+      // The Date header has one-second resolution, and the answer took `elapsed` to arrive.
+      const skew = Math.round((date - (started + elapsed / 2)) / 1000);
+      checks.push(
+        Math.abs(skew) <= clockToleranceSeconds
+          ? pass('clock', `within ${Math.max(1, Math.abs(skew))} s of ${host}`)
+          : fail(
+              'clock',
+              `${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} ${host}`,
+              "Synchronise this machine's clock (e.g. enable NTP): tokens will look expired or not yet valid.",
+            ),
+      );
+    }
+    checks.push(
+      pass(
+        'tls',
+        https ? `the certificate of ${host} is trusted` : `plain HTTP to ${host} (allowed on loopback only)`,
+      ),
+    );
+    return checks;
+  } catch (error) {
+    const failure = protocolError(error, 'Discovery', host);
+    const tlsFailure = failure.code === 'tls_untrusted';
+    return [
+      fail('discovery', failure.message, failure.hint ?? `Check that ${endpoint} is right and reachable.`),
+      fail('clock', `could not reach ${host} to compare clocks`, 'Fix discovery first.'),
+      tlsFailure
+        ? fail('tls', failure.message, failure.hint ?? 'Trust the CA with NODE_EXTRA_CA_CERTS.')
+        : https
+          ? fail('tls', `could not reach ${host} to check its certificate`, 'Fix discovery first.')
+          : pass('tls', `plain HTTP to ${host} (allowed on loopback only)`),
+    ];
+  }
+}
+
+async function proxyCheck(endpoint: string | undefined, env: NodeJS.ProcessEnv): Promise<Check> {
+  const target = endpoint ? new URL(endpoint) : new URL('https://tenant.logto.app');
+  const proxy = proxyFor(target, env);
+  if (!proxy) return pass('proxy', 'no HTTPS_PROXY/HTTP_PROXY in effect');
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return fail('proxy', `"${proxy}" is not a URL`, 'Set HTTPS_PROXY to http://host:port.');
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const problem = await tcpReachable(url.hostname, port, 5_000);
+  return problem
+    ? fail(
+        'proxy',
+        `${url.host} (from ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'}) is not reachable: ${problem}`,
+        'Check the proxy address, or unset the variable (NO_PROXY lists hosts that bypass it).',
+      )
+    : pass(
+        'proxy',
+        `${url.host} reachable${env.NO_PROXY || env.no_proxy ? `; NO_PROXY=${env.NO_PROXY ?? env.no_proxy}` : ''}`,
+      );
+}
+
+function browserChecks(env: NodeJS.ProcessEnv): Check[] {
+  const facts = detectHostFacts(env);
+  const display =
+    facts.platform !== 'linux' && facts.platform !== 'freebsd'
+      ? pass('display', `${facts.platform} desktop`)
+      : facts.isWsl
+        ? pass('display', 'WSL: the Windows desktop')
+        : env.DISPLAY || env.WAYLAND_DISPLAY
+          ? pass('display', env.WAYLAND_DISPLAY ? `Wayland (${env.WAYLAND_DISPLAY})` : `X11 (${env.DISPLAY})`)
+          : fail(
+              'display',
+              'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)',
+              'Sign in from another machine: paste back the address, ssh -L the port, or hflogin login --device.',
+            );
+  if (env.BROWSER) {
+    return [
+      onPath(env.BROWSER, env)
+        ? pass('browser', `$BROWSER (${env.BROWSER})`)
+        : fail(
+            'browser',
+            `$BROWSER (${env.BROWSER}) is not an executable on PATH`,
+            'Point BROWSER at your browser, or unset it.',
+          ),
+      display,
+    ];
+  }
+  const availability = browserAvailability(facts);
+  if (!availability.canOpen) {
+    return [
+      fail(
+        'browser',
+        `none will be opened: ${availability.reason}`,
+        'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',
+      ),
+      display,
+    ];
+  }
+  const opener =
+    facts.platform === 'darwin' ? 'open' : facts.platform === 'win32' ? 'powershell' : 'xdg-open';
+  // On Linux the bundled copy of xdg-open (from the `open` package) stands in for a missing one.
+  const found =
+    facts.platform === 'win32' || facts.isWsl || onPath(opener, env) || facts.platform === 'linux';
+  return [
+    found
+      ? pass('browser', `opened with ${opener}`)
+      : fail('browser', `${opener} not found`, 'Set BROWSER to your browser.'),
+    display,
+  ];
+}
+
+function loopbackCheck(port: number): Promise<Check> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(
+        fail(
+          'loopback',
+          `cannot listen on 127.0.0.1:${port || 'any port'} (${error.code ?? error.message})`,
+          port
+            ? 'Choose another --port, or leave it out.'
+            : 'Something blocks loopback listening; use hflogin login --device.',
+        ),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => resolve(pass('loopback', `can listen on 127.0.0.1:${bound} for the callback`)));
+    });
+  });
+}
+
+/** `hflogin doctor`: one line per check, ✓ or ✗ with the fix; exit 0 only when all pass. */
+export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Promise<void> {
+  const settings = await resolveSettings({ profile: options.profile }, deps.env);
+  const tenant =
+    settings.endpoint && settings.appId
+      ? pass('tenant', `${settings.endpoint}, app ${settings.appId} (profile "${settings.profile}")`)
+      : fail(
+          'tenant',
+          `profile "${settings.profile}" has ${settings.endpoint ? 'no app ID' : 'no endpoint'}`,
+          'Run hflogin config init, or hflogin config set endpoint <url> and hflogin config set app-id <id>.',
+        );
+  let keychain: Check;
+  try {
+    const store = await deps.openStore(settings.storage, settings.configDir);
+    await store.check();
+    keychain = pass(
+      'keychain',
+      settings.storage === 'keychain' ? 'the OS keychain is usable' : 'file storage (--storage file)',
+    );
+  } catch (error) {
+    keychain = fail(
+      'keychain',
+      error instanceof Error ? error.message : String(error),
+      (error as HfloginError).hint ?? 'Use --storage file.',
+    );
+  }
+  const checks: Check[] = [
+    tenant,
+    ...(await providerChecks(settings.endpoint, deps.env, deps.signal)),
+    keychain,
+    ...browserChecks(deps.env),
+    await proxyCheck(settings.endpoint, deps.env),
+    await loopbackCheck(options.port ?? 0),
+  ];
+  const ok = checks.every((check) => check.ok);
+
+  if (options.json) {
+    writeLine(deps.stdout, JSON.stringify({ schemaVersion: 1, ok, checks }));
+  } else {
+    const colour = paint(deps.stdout, deps.env, options.color);
+    const width = Math.max(...checks.map((check) => check.name.length));
+    for (const check of checks) {
+      const mark = check.ok ? colour.green('✓') : colour.red('✗');
+      writeLine(deps.stdout, `${mark} ${check.name.padEnd(width)}  ${check.detail}`);
+      if (check.fix) writeLine(deps.stdout, `  ${' '.repeat(width)}  ${colour.dim(`fix: ${check.fix}`)}`);
+    }
+  }
+  if (!ok) {
+    throw new HfloginError(
+      `${checks.filter((check) => !check.ok).length} of ${checks.length} checks failed.`,
+      {
+        code: 'doctor_failed',
+        exitCode: ExitCode.failed,
+        hint: 'Each failed check above says how to fix it.',
+      },
+    );
+  }
+}
