@@ -11,7 +11,7 @@ import { usageError } from './io/errors.js';
 type Options = Record<string, unknown>;
 
 /** The settings `config` knows (commands/config.ts; a unit test keeps the two lists equal). */
-export const settingNames = ['endpoint', 'app-id', 'device-app-id', 'storage'];
+export const settingNames = ['endpoint', 'app-id', 'device-app-id', 'connector', 'storage'];
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
@@ -38,7 +38,10 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .option('--app-id <id>', 'Logto Native app ID (env HFLOGIN_APP_ID)')
     .option('--device', 'sign in with a code on any device (the device flow) instead of a browser here')
     .option('--device-app-id <id>', 'App ID of the Logto device-flow app (env HFLOGIN_DEVICE_APP_ID)')
-    .option('--connector <target>', 'social connector to go straight to', 'huggingface')
+    .option(
+      '--connector <target>',
+      "social connector to go straight to (default: the profile's, else huggingface)",
+    )
     .option('--no-connector', "show Logto's own sign-in page instead")
     .option('--sign-up', 'open the sign-up page', false)
     .option('--scope <scope>', 'extra scope to request (repeatable; added to the defaults)', collect, [])
@@ -161,6 +164,13 @@ export function defineCommands(program: Command, deps: CommandDeps): void {
     .action(async (name: string, _options: unknown, command: Command) => {
       const { runConfigUnset } = await import('./commands/config.js');
       await runConfigUnset(name, options(command), deps);
+    });
+  config
+    .command('init')
+    .description('set up the profile by answering a few questions (needs a terminal)')
+    .action(async (_options: unknown, command: Command) => {
+      const { runConfigInit } = await import('./commands/configInit.js');
+      await runConfigInit(options(command), deps);
     });
   config
     .command('list')

@@ -3,7 +3,9 @@ import { requireTenant, resolveSettings } from '../config/settings.js';
 import { detectHostFacts } from '../io/browserAvailability.js';
 import { debugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { startSpinner } from '../io/spinner.js';
 import { writeLine } from '../io/terminal.js';
+import { isInteractive } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
 import { uiLocalesFromEnv, validateChoices, type SignInChoices } from '../logto/signInUrl.js';
@@ -19,6 +21,7 @@ import { browserSignIn } from '../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../signIn/deviceSignIn.js';
 import { loginEvents, type EmitLoginEvent } from '../signIn/loginEvents.js';
 import type { SignInResult } from '../signIn/signInResult.js';
+import { offerSetup } from './configInit.js';
 import type { CommandDeps } from './deps.js';
 
 export interface LoginOptions {
@@ -27,7 +30,7 @@ export interface LoginOptions {
   appId?: string;
   deviceAppId?: string;
   device?: boolean;
-  connector: string | false;
+  connector?: string | false;
   signUp: boolean;
   scope: string[];
   resource: string[];
@@ -40,6 +43,7 @@ export interface LoginOptions {
   storage?: string;
   debug?: boolean;
   json?: boolean;
+  color?: boolean;
 }
 
 /**
@@ -72,10 +76,17 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
 
 async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginEvent): Promise<void> {
   const debug = debugLog(deps.stderr, Boolean(options.debug));
-  const settings = await resolveSettings(options, deps.env);
+  let settings = await resolveSettings(options, deps.env);
+  if ((!settings.endpoint || !settings.appId) && !options.device && isInteractive(deps.stdin, deps.stderr)) {
+    // First run on a terminal: offer the setup instead of an error about flags.
+    if (await offerSetup(settings.profile, deps)) settings = await resolveSettings(options, deps.env);
+  }
+  const connector =
+    options.connector ??
+    (settings.saved.connector === 'none' ? false : (settings.saved.connector ?? 'huggingface'));
   const deviceAppId = options.deviceAppId || deps.env.HFLOGIN_DEVICE_APP_ID || settings.saved.deviceAppId;
   const choices: SignInChoices = validateChoices({
-    connector: options.connector,
+    connector,
     signUp: options.signUp,
     scopes: options.scope,
     resources: options.resource,
@@ -128,12 +139,14 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
         hostFacts: detectHostFacts(deps.env),
         deviceProvider,
         emit,
+        colour: options.color,
       },
       deps,
     );
   }
   debug('tokens received; ID token signature and claims verified');
 
+  const finishing = startSpinner(deps.stderr, 'Signing in…', deps.env, options.color);
   try {
     const { tokens } = result;
     const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
@@ -163,6 +176,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       storage: store.kind,
     });
     const account = session.huggingface?.username ?? displayName(session.user);
+    finishing.stop();
     await result.finish({ status: 200, html: successPage(account) });
     emit({
       event: 'signed-in',
@@ -181,6 +195,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       );
     }
   } catch (error) {
+    finishing.stop();
     const failure = protocolError(error, 'The sign-in', provider.host);
     await result.finish({ status: 400, html: errorPage(failure.message, failure.hint) });
     throw failure;

@@ -11,6 +11,8 @@ export interface Profile {
   endpoint?: string;
   appId?: string;
   deviceAppId?: string;
+  /** The social connector target login goes straight to; "none" shows Logto's own page. */
+  connector?: string;
   storage?: StorageKind;
 }
 

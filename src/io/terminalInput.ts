@@ -62,12 +62,16 @@ export function waitForKey(
  */
 export async function askLine(
   message: string,
-  validate: (value: string) => true | string,
+  validate: (value: string) => true | string | Promise<true | string>,
   io: { stdin: TerminalInput; stderr: Writable; signal: AbortSignal },
+  defaultValue?: string,
 ): Promise<string> {
   const { default: input } = await import('@inquirer/input');
   try {
-    return await input({ message, validate }, { input: io.stdin, output: io.stderr, signal: io.signal });
+    return await input(
+      { message, validate, ...(defaultValue === undefined ? {} : { default: defaultValue }) },
+      { input: io.stdin, output: io.stderr, signal: io.signal },
+    );
   } catch (error) {
     if ((error as Error).name === 'ExitPromptError') throw interrupted();
     throw error;

@@ -6,6 +6,7 @@ import type { CommandDeps } from '../commands/deps.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
+import { startSpinner } from '../io/spinner.js';
 import { askLine, isInteractive, waitForKey } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
 import { signInUrl, type SignInChoices } from '../logto/signInUrl.js';
@@ -29,6 +30,8 @@ export interface BrowserSignInInput {
   /** The tenant's device-flow app, when one is configured: then a key press switches to it. */
   deviceProvider: ProviderContext | undefined;
   emit: EmitLoginEvent;
+  /** false with --no-color. */
+  colour?: boolean;
 }
 
 type Outcome =
@@ -113,7 +116,9 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
         return { kind: 'code' as const, params: callback.params, respond: callback.respond };
       }),
     ];
+    let spinner = { stop: () => {} };
     if (interactive) {
+      // Started first: it prints its menu line before the spinner takes the last line.
       contenders.push(
         alternatives({
           pasteNow: !opened,
@@ -122,8 +127,19 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
           input,
           deps,
           signal: race.signal,
+          beforeAsking: () => spinner.stop(),
         }),
       );
+    }
+    // On a terminal where nothing is being asked yet, a spinner shows the wait is alive.
+    if (interactive && opened) {
+      spinner = startSpinner(
+        deps.stderr,
+        'Waiting for you to finish in the browser… Ctrl+C to cancel',
+        deps.env,
+        input.colour,
+      );
+      race.signal.addEventListener('abort', () => spinner.stop(), { once: true });
     }
     const outcome = await waitFor(Promise.race(contenders), {
       timeoutMs: input.timeoutSeconds * 1000,
@@ -145,6 +161,7 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
       throw error;
     });
     race.abort();
+    spinner.stop();
 
     if (outcome.kind === 'device') return { ...deviceResult(outcome.provider, outcome.tokens), finish };
     try {
@@ -203,6 +220,8 @@ function adviseWithoutBrowser(stderr: Writable, port: number, interactive: boole
 }
 
 interface AlternativesInput {
+  /** Called before anything is written or asked (the spinner makes way). */
+  beforeAsking: () => void;
   pasteNow: boolean;
   redirectUri: string;
   state: string;
@@ -221,6 +240,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     `Press p to paste the address your browser ended on${device ? ', d to sign in with a device code instead' : ''}.`,
   );
   const key = await waitForKey(deps.stdin, device ? ['p', 'd'] : ['p'], signal);
+  options.beforeAsking();
   if (key === 'p' || !device) return pasted(options);
   writeLine(
     deps.stderr,

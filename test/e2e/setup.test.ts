@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { hfloginBin, isolatedProfile, recordBrowser, runHflogin } from '../helpers/hfloginProcess.js';
+import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
+
+const tmux = tmuxAvailability();
+
+/** First-run setup and progress, in a real terminal (tmux). */
+describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', () => {
+  let emulator: Emulator;
+  let terminal: TerminalSession | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(() => {
+    terminal?.close();
+    terminal = undefined;
+  });
+  afterAll(() => emulator?.close());
+
+  const command = (...args: string[]) =>
+    [process.execPath, hfloginBin, ...args].map((part) => `'${part}'`).join(' ');
+  const environment = (isolated: ReturnType<typeof isolatedProfile>, extra: NodeJS.ProcessEnv = {}) => ({
+    ...process.env,
+    ...isolated.env,
+    HFLOGIN_ENDPOINT: '',
+    HFLOGIN_APP_ID: '',
+    NO_COLOR: '1',
+    ...extra,
+  });
+  const profileIn = (isolated: ReturnType<typeof isolatedProfile>) =>
+    (
+      JSON.parse(readFileSync(join(isolated.configDir, 'config.json'), 'utf8')) as {
+        profiles: Record<string, unknown>;
+      }
+    ).profiles[isolated.profile];
+
+  /** Answers config init's questions; the first endpoint is wrong, to see the check refuse it. */
+  async function answerSetup(session: TerminalSession) {
+    await session.waitFor(/Logto endpoint/);
+    session.type('http://127.0.0.1:9');
+    session.press('Enter');
+    await session.waitFor(/cannot reach 127\.0\.0\.1:9/);
+    session.press('C-u');
+    session.type(emulator.endpoint);
+    session.press('Enter');
+    await session.waitFor(/App ID of the Logto Native app/);
+    session.type(emulator.appId);
+    session.press('Enter');
+    await session.waitFor(/device-flow app \(optional/);
+    session.type(emulator.deviceAppId);
+    session.press('Enter');
+    await session.waitFor(/Social connector to go straight to/);
+    session.press('Enter');
+  }
+
+  it('config init asks, checks the endpoint by its discovery, and saves the profile', async () => {
+    const isolated = isolatedProfile();
+    terminal = TerminalSession.start(command('config', 'init'), environment(isolated));
+    await answerSetup(terminal);
+    await terminal.waitFor(/\[exit \d+\]/);
+    expect(terminal.screen()).toContain('[exit 0]');
+    expect(terminal.screen()).toContain(`Saved profile "${isolated.profile}"`);
+    expect(profileIn(isolated)).toEqual({
+      endpoint: emulator.endpoint,
+      appId: emulator.appId,
+      deviceAppId: emulator.deviceAppId,
+      connector: 'huggingface',
+    });
+  });
+
+  it('without a terminal, config init never prompts: exit 2 naming the flags and variables', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(['config', 'init'], isolated.env);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('needs a terminal');
+    expect(run.stderr()).toContain('HFLOGIN_ENDPOINT');
+    expect(existsSync(join(isolated.configDir, 'config.json'))).toBe(false);
+  });
+
+  it('offers the setup on a first login, then signs in, with a spinner while it waits', async () => {
+    const isolated = isolatedProfile();
+    terminal = TerminalSession.start(
+      command('login', '--storage', 'file'),
+      environment(isolated, { BROWSER: recordBrowser, DISPLAY: ':0' }),
+    );
+    await terminal.waitFor(/No tenant is configured for profile ".*"\. Set it up now\? \(Y\/n\)/);
+    terminal.type('y');
+    terminal.press('Enter');
+    await answerSetup(terminal);
+    // The sign-in goes on: a spinner while the browser does its part.
+    await terminal.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting for you to finish in the browser… Ctrl\+C to cancel/);
+    const first = /([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting/.exec(terminal.screen())?.[1];
+    await terminal.waitFor(new RegExp(`[${'⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'.replace(first ?? '', '')}] Waiting`));
+
+    await expect.poll(() => existsSync(isolated.browserLog)).toBe(true);
+    const [url] = JSON.parse(readFileSync(isolated.browserLog, 'utf8').trim()) as [string];
+    const agent = new HttpUserAgent();
+    const { page } = await agent.follow(url);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+      form: { ...form.fields, user: 'alice-hf' },
+    });
+    await fetch(done.stoppedAt!);
+
+    await terminal.waitFor(/\[exit \d+\]/);
+    const screen = terminal.screen();
+    expect(screen).toContain('[exit 0]');
+    expect(screen).toContain('Signed in as alice-hf (Hugging Face)');
+    // The spinner cleared its line: no spinner frame is left beside the result.
+    expect(screen).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting[^\n]*\n[^\n]*\[exit/);
+  });
+
+  it('shows no spinner without a terminal', async () => {
+    const isolated = isolatedProfile();
+    const run = runHflogin(
+      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
+      isolated.env,
+    );
+    await run.signInUrl;
+    await expect.poll(() => run.stderr()).toContain('Waiting for the sign-in to finish');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.stderr()).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(run.stderr()).not.toContain('\u001b[');
+  });
+});
