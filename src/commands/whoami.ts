@@ -1,7 +1,7 @@
 import { writeLine } from '../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
 import { fetchUserinfoDirect, isTokenRefused } from '../oauth/userinfoDirect.js';
-import type { StoredSession } from '../session/session.js';
+import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../session/session.js';
 import { validToken } from '../session/validToken.js';
 import type { CommandDeps } from './deps.js';
 import { requireSession } from './signedInSession.js';
@@ -16,20 +16,8 @@ export interface WhoamiJson {
   schemaVersion: 1;
   profile: string;
   endpoint: string;
-  user: {
-    id: string;
-    username: string | null;
-    name: string | null;
-    email: string | null;
-    picture: string | null;
-  };
-  huggingface: {
-    id: string;
-    username: string | null;
-    name: string | null;
-    email: string | null;
-    avatarUrl: string | null;
-  } | null;
+  user: UserSummary;
+  huggingface: HuggingFaceIdentity | null;
   session: { accessTokenExpiresAt: string; scopes: string[]; storage: 'keychain' | 'file' };
 }
 

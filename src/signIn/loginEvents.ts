@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 
 import { writeLine } from '../io/terminal.js';
+import type { HuggingFaceIdentity, UserSummary } from '../session/session.js';
 
 /**
  * `login --json`: what happens, as newline-delimited JSON on stdout, so editors and agents can
@@ -21,20 +22,8 @@ export type LoginEvent =
       event: 'signed-in';
       profile: string;
       endpoint: string;
-      user: {
-        id: string;
-        username: string | null;
-        name: string | null;
-        email: string | null;
-        picture: string | null;
-      };
-      huggingface: {
-        id: string;
-        username: string | null;
-        name: string | null;
-        email: string | null;
-        avatarUrl: string | null;
-      } | null;
+      user: UserSummary;
+      huggingface: HuggingFaceIdentity | null;
       storage: 'keychain' | 'file';
     }
   | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
