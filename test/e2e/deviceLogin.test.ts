@@ -57,7 +57,8 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     );
 
   async function verificationUrl(run: HfloginRun): Promise<{ url: string; code: string }> {
-    await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/Code: /);
+    // The last line of the device instructions: the URL, code and QR code are all out by then.
+    await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/Waiting for approval/);
     const url = /^ {2}(http\S+\/oidc\/device\?user_code=\S+)$/m.exec(run.stderr())![1]!;
     const code = /^ {2}Code: (\S+)$/m.exec(run.stderr())![1]!;
     return { url, code };

@@ -159,8 +159,8 @@ describe('failures that must be clear and lose nothing', () => {
       },
     );
     await run.signInUrl;
-    await expect.poll(() => run.stderr()).toContain('Could not open a browser');
-    expect(run.stderr()).toContain('Waiting for the sign-in to finish');
+    await expect.poll(() => run.stderr()).toContain('Waiting for the sign-in to finish');
+    expect(run.stderr()).toContain('Could not open a browser');
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
   });
