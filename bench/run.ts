@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { startEmulator } from '../test/emulator/index.js';
 import { footprint, installTarball, packTarball } from '../test/helpers/footprint.js';
-import { formIn, HttpUserAgent } from '../test/helpers/httpUserAgent.js';
+import { browseToCallback } from '../test/helpers/httpUserAgent.js';
 import { seedSignedInSession } from '../test/helpers/seedSession.js';
 
 const bin = fileURLToPath(new URL('../bin/hflogin.js', import.meta.url));
@@ -97,15 +97,9 @@ async function loginOnce(): Promise<{ toUrl: number; callbackToExit: number }> {
     });
   });
   const toUrl = Number(process.hrtime.bigint() - started) / 1e6;
-  const redirect = new URL(url).searchParams.get('redirect_uri')!;
-  const agent = new HttpUserAgent();
-  const { page } = await agent.follow(url);
-  const form = formIn(page.body, 'hf-authorize-form', page.url);
-  const done = await agent.follow(form.action, (next) => next.startsWith(redirect), {
-    form: { ...form.fields, user: 'alice-hf' },
-  });
+  const callback = await browseToCallback(url);
   const callbackSent = process.hrtime.bigint();
-  await fetch(done.stoppedAt!);
+  await fetch(callback);
   const code = await exited;
   if (code !== 0) throw new Error(`login exited ${code}: ${stderr}`);
   return { toUrl, callbackToExit: Number(process.hrtime.bigint() - callbackSent) / 1e6 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { faults, startEmulator, type Emulator, type Fault } from '../emulator/index.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 
 /** What hflogin's message must name for each defect. */
@@ -43,15 +43,7 @@ describe('faulty providers', () => {
 
   /** The person signs in at Hugging Face; the browser's redirect reaches the loopback. */
   async function signInOverHttp(run: HfloginRun) {
-    const url = await run.signInUrl;
-    const agent = new HttpUserAgent();
-    const { page } = await agent.follow(url.href);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = url.searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
-    await fetch(done.stoppedAt!).catch(() => undefined);
+    await fetch(await browseToCallback(await run.signInUrl)).catch(() => undefined);
   }
 
   it.each(faults)('refuses %s', async (fault) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 
 function events(stdout: string): Array<Record<string, unknown>> {
@@ -21,14 +21,7 @@ describe('login --json', () => {
   afterAll(() => emulator?.close());
 
   async function decide(url: URL, decision: Record<string, string>) {
-    const agent = new HttpUserAgent();
-    const { page } = await agent.follow(url.href);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = url.searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, ...decision },
-    });
-    await fetch(done.stoppedAt!);
+    await fetch(await browseToCallback(url, decision));
   }
 
   it('emits url, waiting and signed-in, each with schemaVersion', async () => {

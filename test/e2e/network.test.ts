@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredSession } from '../../src/session/session.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { makeCertificates, type TestCertificates } from '../helpers/certificates.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
 import { startTinyproxy, tinyproxyAvailability } from '../helpers/tinyproxy.js';
@@ -106,14 +106,9 @@ describe('TLS with a private CA, and a real proxy', () => {
       },
     );
     const url = await trusted.signInUrl;
-    const agent = new HttpUserAgent(certificates.ca);
-    const { page } = await agent.follow(url.href);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = url.searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
-    expect((await fetch(done.stoppedAt!)).status).toBe(200);
+    expect((await fetch(await browseToCallback(url, { user: 'alice-hf' }, certificates.ca))).status).toBe(
+      200,
+    );
     expect(await trusted.exit).toBe(0);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { footprint, installTarball, packTarball } from '../helpers/footprint.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 
 /**
@@ -65,15 +65,7 @@ describe('the npm package', () => {
       },
     );
     // The person's browser, played over HTTP: through Hugging Face to the waiting loopback.
-    const url = await run.signInUrl;
-    const agent = new HttpUserAgent();
-    const { page } = await agent.follow(url.href);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = url.searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
-    expect((await fetch(done.stoppedAt!)).status).toBe(200);
+    expect((await fetch(await browseToCallback(await run.signInUrl))).status).toBe(200);
     expect(await run.exit).toBe(0);
     const whoami = runHflogin(['whoami'], { ...isolated.env, HFLOGIN_BIN: bin });
     expect(await whoami.exit).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
@@ -49,15 +49,7 @@ describe.skipIf(keychain.skip)('secrets never leak', () => {
   }
 
   async function signIn(started: HfloginRun) {
-    const url = await started.signInUrl;
-    const agent = new HttpUserAgent();
-    const { page } = await agent.follow(url.href);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = url.searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
-    await fetch(done.stoppedAt!);
+    await fetch(await browseToCallback(await started.signInUrl));
   }
 
   it('prints and writes no token anywhere but token’s stdout', async () => {

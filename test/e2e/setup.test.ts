@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { formIn, HttpUserAgent } from '../helpers/httpUserAgent.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { hfloginBin, isolatedProfile, recordBrowser, runHflogin } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 
@@ -100,14 +100,7 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
 
     await expect.poll(() => existsSync(isolated.browserLog)).toBe(true);
     const [url] = JSON.parse(readFileSync(isolated.browserLog, 'utf8').trim()) as [string];
-    const agent = new HttpUserAgent();
-    const { page } = await agent.follow(url);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
-    const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
-    await fetch(done.stoppedAt!);
+    await fetch(await browseToCallback(url));
 
     await terminal.waitFor(/\[exit \d+\]/);
     const screen = terminal.screen();

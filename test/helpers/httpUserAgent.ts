@@ -148,3 +148,25 @@ function isAutoSubmitPage(html: string): boolean {
 export function pageId(html: string): string | undefined {
   return /<main id="([^"]+)"/.exec(html)?.[1];
 }
+
+/**
+ * The person's browser, played over HTTP: from hflogin's sign-in URL through the emulator's Hugging
+ * Face page, deciding as `decision` says (a user, or Deny), up to the redirect to the loopback.
+ * Resolves with that callback address, not yet delivered.
+ */
+export async function browseToCallback(
+  signInUrl: URL | string,
+  decision: Record<string, string> = { user: 'alice-hf' },
+  ca?: string,
+): Promise<string> {
+  const url = new URL(signInUrl);
+  const redirectUri = url.searchParams.get('redirect_uri')!;
+  const agent = new HttpUserAgent(ca);
+  const { page } = await agent.follow(url.href);
+  const form = formIn(page.body, 'hf-authorize-form', page.url);
+  const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
+    form: { ...form.fields, ...decision },
+  });
+  if (!done.stoppedAt) throw new Error(`the sign-in never reached ${redirectUri}; ended on ${done.page.url}`);
+  return done.stoppedAt;
+}
