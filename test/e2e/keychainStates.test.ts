@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +26,8 @@ describe.skipIf(skip)('keychain states', () => {
     const home = mkdtempSync(join(tmpdir(), 'hflogin-locked-'));
     const configDir = join(home, 'config');
     const browserLog = join(home, 'browser.log');
+    const runtimeDir = join(home, 'run');
+    mkdirSync(runtimeDir, { mode: 0o700 });
     const script = `
       eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"
       # Create the login collection, then lock it.
@@ -41,6 +43,10 @@ describe.skipIf(skip)('keychain states', () => {
         ...process.env,
         HOME: home,
         XDG_DATA_HOME: join(home, 'data'),
+        // Its own runtime dir: gnome-keyring finds a running daemon through the control socket
+        // there, and this test must lock a keyring of its own, never the suite's shared one.
+        XDG_RUNTIME_DIR: runtimeDir,
+        GNOME_KEYRING_CONTROL: '',
         DISPLAY: '',
         HFLOGIN_CONFIG_DIR: configDir,
         HFLOGIN_STORAGE: '',
