@@ -20,6 +20,11 @@ interface Stored {
 
 export class AdapterStore {
   readonly models = new Map<string, Map<string, Stored>>();
+  /**
+   * Ids ever consumed, by model. Kept apart from the tables because reuse after the grace destroys
+   * the token (and revocation its whole grant), yet a later replay of it is still a replay.
+   */
+  private readonly consumedIds = new Map<string, Set<string>>();
 
   constructor(private readonly reuseIntervalSeconds: () => number) {}
 
@@ -38,6 +43,23 @@ export class AdapterStore {
     return consumedAt + this.reuseIntervalSeconds() * 1000 < Date.now();
   }
 
+  /**
+   * Whether the token was ever consumed, even inside the reuse grace where oidc-provider is told it
+   * was not. For opaque tokens the id is the value a client presents.
+   */
+  wasConsumed(model: string, id: string): boolean {
+    return this.consumedIds.get(model)?.has(id) ?? false;
+  }
+
+  private recordConsumed(model: string, id: string): void {
+    let ids = this.consumedIds.get(model);
+    if (!ids) {
+      ids = new Set();
+      this.consumedIds.set(model, ids);
+    }
+    ids.add(id);
+  }
+
   /** Whether the grant (and so its refresh tokens) is still alive. */
   grantAlive(grantId: string): boolean {
     const grant = this.table('Grant').get(grantId);
@@ -47,6 +69,7 @@ export class AdapterStore {
   adapterFor(model: string) {
     const table = this.table(model);
     const isConsumed = (consumedAt: number | undefined) => this.isConsumed(model, consumedAt);
+    const recordConsumed = (id: string) => this.recordConsumed(model, id);
     const live = (id: string): Stored | undefined => {
       const entry = table.get(id);
       if (!entry) return undefined;
@@ -88,6 +111,7 @@ export class AdapterStore {
       async consume(id: string) {
         const entry = table.get(id);
         if (entry && entry.consumedAt === undefined) entry.consumedAt = Date.now();
+        if (entry) recordConsumed(id);
       },
       async destroy(id: string) {
         table.delete(id);

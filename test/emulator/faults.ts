@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import { isRefreshResponse } from './observability.js';
 import type { Fault } from './options.js';
 import type { EmulatorState } from './state.js';
 
@@ -90,6 +91,40 @@ async function breakTokenResponse(
   return true;
 }
 
+/**
+ * options.refreshFault, on a successful refresh response. Separate from applyFaults because it must
+ * leave sign-in alone: the client has to hold a session before a refresh can betray it.
+ */
+export async function applyRefreshFault(ctx: KoaContextWithOIDC, state: EmulatorState): Promise<void> {
+  if (state.options.refreshFault !== 'id_token_other_sub' || !isRefreshResponse(ctx)) return;
+  const body = ctx.body as { id_token?: unknown };
+  const idToken = body.id_token;
+  // An organization token response has no ID token to change.
+  if (typeof idToken !== 'string') return;
+  const claims = decodeJwt(idToken);
+  const otherUsers = await signAgain(idToken, { ...claims, sub: otherSubject(claims.sub) }, state);
+  body.id_token = otherUsers;
+  state.stats.faultsApplied += 1;
+  // It is what the client was handed, so leak tests must look for it too.
+  state.stats.issuedTokens.push(otherUsers);
+}
+
+/** Another user than `sub`: Lee, unless it is Lee, then Alice (the default tenant's two users). */
+function otherSubject(sub: string | undefined): string {
+  return sub === 'u2lee0000002' ? 'u1alice00001' : 'u2lee0000002';
+}
+
+/** `claims` in place of the ID token's own, validly signed by the tenant's key under the same header. */
+function signAgain(idToken: string, claims: JWTPayload, state: EmulatorState): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({
+      ...decodeProtectedHeader(idToken),
+      alg: state.signingKey.alg,
+      kid: state.signingKey.kid,
+    })
+    .sign(state.signingKey.privateKey);
+}
+
 /** The same ID token, with every time in it shifted by `skew` seconds, signed again. */
 async function skewIdToken(idToken: string, skew: number, state: EmulatorState): Promise<string> {
   const claims: JWTPayload = decodeJwt(idToken);
@@ -97,13 +132,7 @@ async function skewIdToken(idToken: string, skew: number, state: EmulatorState):
   for (const key of ['iat', 'exp', 'auth_time', 'nbf'] as const) {
     if (typeof claims[key] === 'number') shifted[key] = (claims[key] as number) + skew;
   }
-  return new SignJWT(shifted)
-    .setProtectedHeader({
-      ...decodeProtectedHeader(idToken),
-      alg: state.signingKey.alg,
-      kid: state.signingKey.kid,
-    })
-    .sign(state.signingKey.privateKey);
+  return signAgain(idToken, shifted, state);
 }
 
 async function breakIdToken(idToken: string, fault: Fault, state: EmulatorState): Promise<string> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +15,10 @@ import { HuggingFaceUpstream, type HuggingFaceOAuthApp } from './huggingface.js'
 import { generateSigningKey } from './keys.js';
 import { resolveOptions, type EmulatorOptions, type EmulatorOverrides, type Fault } from './options.js';
 import { createProvider } from './provider.js';
-import { emptyStats, type EmulatorState, type EmulatorStats } from './state.js';
+import { emptyStats, type EmulatorEvents, type EmulatorState, type EmulatorStats } from './state.js';
 
-export type { EmulatorOptions, Fault } from './options.js';
+export type { EmulatorOptions, Fault, RefreshFault } from './options.js';
+export type { EmulatorEvents } from './state.js';
 export { faults } from './options.js';
 
 export interface Emulator {
@@ -29,6 +31,8 @@ export interface Emulator {
   /** Live options: change `fault`, `huggingFaceConnector`… between requests. */
   options: EmulatorOptions;
   stats: EmulatorStats;
+  /** Moments a test may act on, e.g. `refresh` while a refresh response is held back. */
+  events: EventEmitter<EmulatorEvents>;
   accounts: AccountStore;
   provider: Provider;
   /** The OAuth app the Logto side's Hugging Face connector uses at the upstream. */
@@ -62,6 +66,7 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
     store: new AdapterStore(() => options.refreshTokenReuseIntervalSeconds),
     signingKey: await generateSigningKey(options.signingAlg, randomBytes(8).toString('hex')),
     stats: emptyStats(),
+    events: new EventEmitter<EmulatorEvents>(),
   };
 
   const provider = createProvider(state);
@@ -135,6 +140,7 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
     deviceAppId: deviceApp?.id ?? '',
     options,
     stats: state.stats,
+    events: state.events,
     accounts: state.accounts,
     provider,
     huggingFaceApp,

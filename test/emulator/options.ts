@@ -90,6 +90,12 @@ export const faults: readonly Fault[] = [
   'token_response_unsupported_token_type',
 ];
 
+/**
+ * A defect in successful refresh_token responses only, for tests of what a client does with a
+ * refreshed identity. Not in `faults`: sign-in is unaffected, so a client signs in and then meets it.
+ */
+export type RefreshFault = 'id_token_other_sub';
+
 export interface EmulatorOptions {
   /** 0 picks a free port. The emulator listens on 127.0.0.1 only. */
   port: number;
@@ -129,6 +135,18 @@ export interface EmulatorOptions {
   resources: ApiResourceSeed[];
   organizations: OrganizationSeed[];
   fault: Fault | null;
+  /**
+   * `id_token_other_sub`: the ID token of a successful refresh is validly signed by the tenant's key,
+   * with the same iss, aud, iat and exp, but names another user as `sub`. Counted in
+   * `stats.faultsApplied`; a refresh answered without an ID token (an organization token) is left alone.
+   */
+  refreshFault: RefreshFault | null;
+  /**
+   * Milliseconds a successful refresh_token response is held back after oidc-provider has rotated
+   * the token (the old one is already consumed), so a client can be interrupted mid-refresh.
+   * `emulator.events` emits `refresh` as the wait starts.
+   */
+  refreshResponseDelayMs: number;
   /**
    * Network trouble on every /oidc request, for clients' error handling: `slow` answers after
    * `slowMs`, `http_500` with a server error, `malformed_json` with a truncated JSON body.
@@ -235,6 +253,8 @@ export function defaultOptions(): EmulatorOptions {
       },
     ],
     fault: null,
+    refreshFault: null,
+    refreshResponseDelayMs: 0,
     networkFault: null,
     clockSkewSeconds: 0,
     slowMs: 5_000,

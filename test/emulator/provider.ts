@@ -11,7 +11,8 @@ import { claimsByScope, claimsFor } from './accounts.js';
 import { extraParamKeys, loginPromptPath, validateExtraParams } from './extraParams.js';
 import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling } from './deviceFlowPolling.js';
-import { applyFaults } from './faults.js';
+import { applyFaults, applyRefreshFault } from './faults.js';
+import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
 import type { AppSeed } from './options.js';
@@ -219,8 +220,13 @@ export function createProvider(state: EmulatorState): Provider {
 
   provider.use(async (ctx, next) => {
     await next();
-    advertiseInterval(ctx as KoaContextWithOIDC, state);
-    await applyFaults(ctx as KoaContextWithOIDC, state);
+    const oidcCtx = ctx as KoaContextWithOIDC;
+    recordDeviceAuthorization(oidcCtx, state);
+    advertiseInterval(oidcCtx, state);
+    await applyFaults(oidcCtx, state);
+    await applyRefreshFault(oidcCtx, state);
+    // Last: the response is final when the test hears `refresh` and the delay starts.
+    await holdRefreshResponse(oidcCtx, state);
   });
 
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 import { boundGrantHelpers } from './grantHelpers.js';
+import { countRefreshTokenReuse } from './observability.js';
 import type { EmulatorState } from './state.js';
 
 /** Logto's reserved resource for organization tokens. */
@@ -23,6 +24,8 @@ export function installLogtoRefreshTokenGrant(provider: Provider, state: Emulato
     'refresh_token',
     async (ctx) => {
       const oidcCtx = ctx as unknown as KoaContextWithOIDC;
+      // Before either path below consumes the token presented.
+      countRefreshTokenReuse(oidcCtx, state);
       const organizationId = oidcCtx.oidc.params?.organization_id;
       if (typeof organizationId !== 'string' || organizationId === '') return upstream(oidcCtx);
       if (oidcCtx.oidc.params?.resource) {

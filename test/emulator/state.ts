@@ -1,3 +1,5 @@
+import type { EventEmitter } from 'node:events';
+
 import type { AccountStore } from './accounts.js';
 import type { AdapterStore } from './adapter.js';
 import type { SigningKey } from './keys.js';
@@ -17,6 +19,26 @@ export interface EmulatorStats {
   devicePolls: Record<string, number[]>;
   /** Every access, refresh and ID token the token endpoint handed out, for leak tests. */
   issuedTokens: string[];
+  /**
+   * refresh_token grant requests that presented a refresh token already rotated out, inside the
+   * reuse grace (where they still succeed) or after it (where they revoke the grant). A client that
+   * only ever presents its newest refresh token keeps this at 0.
+   */
+  refreshTokenReuse: number;
+  /**
+   * Every request to the device authorization endpoint, answered or refused, with all its form
+   * parameters as sent (repeated ones, like `resource`, keep every value; `client_id` is also in `params`).
+   */
+  deviceAuthorizations: Array<{ clientId: string; params: Record<string, string[]> }>;
+}
+
+/** What `emulator.events` emits. Payloads carry no token or other secret. */
+export interface EmulatorEvents {
+  /**
+   * A refresh_token grant succeeded: the old refresh token is consumed and the rotated response is
+   * ready, about to wait `options.refreshResponseDelayMs` before it is sent.
+   */
+  refresh: [{ clientId: string; delayMs: number }];
 }
 
 export function emptyStats(): EmulatorStats {
@@ -27,6 +49,8 @@ export function emptyStats(): EmulatorStats {
     faultsApplied: 0,
     devicePolls: {},
     issuedTokens: [],
+    refreshTokenReuse: 0,
+    deviceAuthorizations: [],
   };
 }
 
@@ -39,4 +63,5 @@ export interface EmulatorState {
   store: AdapterStore;
   signingKey: SigningKey;
   stats: EmulatorStats;
+  events: EventEmitter<EmulatorEvents>;
 }
