@@ -149,7 +149,7 @@ export async function validToken(
       await saveSession(context.store, context.profile, updated);
       return { session: updated, token };
     },
-    { staleMs: 60_000, waitMs: 90_000, signal: context.signal },
+    { waitMs: 90_000, signal: context.signal },
   );
 }
 
