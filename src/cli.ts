@@ -18,12 +18,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
 export async function runAsProcess(): Promise<never> {
-  const interrupt = new AbortController();
-  process.on('SIGINT', () => {
-    // The first Ctrl+C lets the command close its listener and say so; a second one ends at once.
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-  });
+  // The first Ctrl+C lets the command close its listener and say so (or, during a refresh, finish
+  // saving the rotated token); a second one ends at once.
+  const { createInterruption } = await import('./io/interrupt.js');
+  const interrupt = createInterruption(process.stderr, (code) => process.exit(code));
+  process.on('SIGINT', interrupt.onInterrupt);
   const code = await main(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -31,6 +30,7 @@ export async function runAsProcess(): Promise<never> {
     env: process.env,
     now: Date.now,
     signal: interrupt.signal,
+    critical: interrupt.critical,
     openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(process.env)(url),
     openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir),
   });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { StorageKind } from '../config/profiles.js';
 import type { BrowserOpener } from '../io/browser.js';
 import type { DebugLog } from '../io/debug.js';
+import type { CriticalSection } from '../io/interrupt.js';
 import type { TerminalStreams } from '../io/terminal.js';
 import type { TerminalInput } from '../io/terminalInput.js';
 import type { SecretStore } from '../storage/secretStore.js';
@@ -15,6 +16,8 @@ export interface CommandDeps extends TerminalStreams {
   now: () => number;
   /** Aborted when the person presses Ctrl+C. */
   signal: AbortSignal;
+  /** Work the first Ctrl+C must not cut (a refresh until its rotated token is saved). */
+  critical: CriticalSection;
   openBrowser: BrowserOpener;
   openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
 }

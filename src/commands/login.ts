@@ -14,15 +14,13 @@ import { protocolError } from '../oauth/errors.js';
 import { discover, withClient } from '../oauth/provider.js';
 import { fetchUserinfo } from '../oauth/userinfo.js';
 import type { StoredSession } from '../session/session.js';
-import { withSessionLock } from '../session/sessionLock.js';
-import { saveSession } from '../session/sessionStore.js';
-import { expiresAt } from '../session/validToken.js';
 import { browserSignIn } from '../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../signIn/deviceSignIn.js';
 import { loginEvents, type EmitLoginEvent } from '../signIn/loginEvents.js';
 import type { SignInResult } from '../signIn/signInResult.js';
 import { offerSetup } from './configInit.js';
 import type { CommandDeps } from './deps.js';
+import { sessionOwnerFor } from './profileSession.js';
 
 export interface LoginOptions {
   profile?: string;
@@ -112,9 +110,9 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
   }
 
   // Storage first: if the keychain is unusable, say so before the person signs in for nothing.
-  const store = await deps.openStore(settings.storage, settings.configDir);
-  await store.check();
-  debug(`storage ${store.kind} usable; profile ${settings.profile}`);
+  const owner = await sessionOwnerFor(settings, deps);
+  await owner.checkStorage();
+  debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
 
   const provider = await discover(endpoint, appId ?? deviceAppId!, deps.signal);
   debug(`discovered ${provider.as.issuer}`);
@@ -156,7 +154,8 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       endpoint,
       appId: String(result.provider.client.client_id),
       accessToken: tokens.access_token,
-      accessTokenExpiresAt: expiresAt(tokens, now),
+      accessTokenExpiresAt: new Date(now + (tokens.expires_in ?? 3600) * 1000).toISOString(),
+      accessTokenIssuedAt: new Date(now).toISOString(),
       refreshToken: tokens.refresh_token,
       idToken: tokens.id_token,
       scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
@@ -165,15 +164,14 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       userinfoEndpoint: result.provider.as.userinfo_endpoint,
       savedAt: new Date(now).toISOString(),
     };
-    // Under the profile's lock, so a refresh finishing in another process cannot overwrite it.
-    await withSessionLock(settings.configDir, settings.profile, () =>
-      saveSession(store, settings.profile, session),
-    );
+    // By the session's owner, under the profile's lock: a refresh finishing in another process
+    // cannot overwrite it.
+    await owner.recordSignIn(session);
     await updateProfile(settings.configDir, settings.profile, {
       endpoint,
       ...(appId ? { appId } : {}),
       ...(deviceAppId ? { deviceAppId } : {}),
-      storage: store.kind,
+      storage: owner.storageKind,
     });
     const account = session.huggingface?.username ?? displayName(session.user);
     finishing.stop();
@@ -184,7 +182,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       endpoint,
       user: session.user,
       huggingface: session.huggingface,
-      storage: store.kind,
+      storage: owner.storageKind,
     });
     const via = session.huggingface?.username ? ' (Hugging Face)' : '';
     writeLine(deps.stderr, `Signed in as ${account}${via} to ${provider.host}`);

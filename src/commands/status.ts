@@ -3,21 +3,16 @@ import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { displayName } from '../logto/profile.js';
-import { loadSession } from '../session/sessionStore.js';
-import { isFresh } from '../session/validToken.js';
+import type { SessionState } from '../session/freshness.js';
 import type { CommandDeps } from './deps.js';
+import { envForOtherProfiles, profileSession } from './profileSession.js';
 
 export interface StatusOptions {
   profile?: string;
   json?: boolean;
 }
 
-/**
- * valid: the access token is good for more than a minute; expired-refreshable: it is not, but a
- * refresh token is there (status never refreshes, so whether Logto still honours it shows on use);
- * needs-login: nothing usable is stored (or it is unreadable); signed-out: no session at all.
- */
-export type SessionState = 'valid' | 'expired-refreshable' | 'needs-login' | 'signed-out';
+export type { SessionState };
 
 export interface ProfileStatus {
   name: string;
@@ -38,17 +33,25 @@ export interface StatusJson {
   profiles: ProfileStatus[];
 }
 
-/** `hflogin status`: every profile, read locally (no network, no refresh). */
+/**
+ * `hflogin status`: every profile, read locally (no network, no refresh). Its exit code is what
+ * `token` or `whoami` would end with for the active profile, so the two never disagree: 0 for
+ * valid, expiring and expired-refreshable; 4 for refresh-refused, needs-login and signed-out; 6 for
+ * storage-unavailable; 2 for a session of another tenant than the settings in force.
+ */
 export async function runStatus(options: StatusOptions, deps: CommandDeps): Promise<void> {
   const active = await resolveSettings({ profile: options.profile }, deps.env);
   const config = await readConfig(active.configDir);
   const names = [...new Set([active.profile, ...Object.keys(config.profiles)])].sort();
   const profiles: ProfileStatus[] = [];
+  let activeError: HfloginError | null = null;
   for (const name of names) {
-    const settings = name === active.profile ? active : await resolveSettings({ profile: name }, deps.env);
+    const isActive = name === active.profile;
+    const env = isActive ? deps.env : envForOtherProfiles(deps.env);
+    const settings = isActive ? active : await resolveSettings({ profile: name }, env);
     const status: ProfileStatus = {
       name,
-      active: name === active.profile,
+      active: isActive,
       endpoint: settings.endpoint ?? null,
       appId: settings.appId ?? null,
       user: null,
@@ -58,9 +61,14 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
       storage: settings.storage,
       problem: null,
     };
+    let error: HfloginError | null;
     try {
-      const store = await deps.openStore(settings.storage, settings.configDir);
-      const session = await loadSession(store, name);
+      const { owner } = await profileSession({ profile: name }, deps, env);
+      const report = await owner.report();
+      const session = report.session;
+      status.state = report.state;
+      status.problem = report.problem;
+      error = report.error;
       if (session) {
         status.endpoint = session.endpoint;
         status.appId = session.appId;
@@ -72,16 +80,15 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
         };
         status.huggingface = session.huggingface?.username ?? null;
         status.accessTokenExpiresAt = session.accessTokenExpiresAt;
-        status.state = isFresh(session.accessTokenExpiresAt, deps.now())
-          ? 'valid'
-          : session.refreshToken
-            ? 'expired-refreshable'
-            : 'needs-login';
       }
-    } catch (error) {
-      status.state = 'needs-login';
-      status.problem = error instanceof Error ? error.message : String(error);
+    } catch (caught) {
+      // The keychain itself could not be opened (its native addon failed to load).
+      if (!(caught instanceof HfloginError) || caught.exitCode !== ExitCode.storage) throw caught;
+      status.state = 'storage-unavailable';
+      status.problem = caught.message;
+      error = caught;
     }
+    if (isActive) activeError = error;
     profiles.push(status);
   }
 
@@ -91,16 +98,7 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
   } else {
     for (const profile of profiles) writeLine(deps.stdout, describe(profile));
   }
-  const current = profiles.find((profile) => profile.active)!;
-  if (current.state !== 'valid' && current.state !== 'expired-refreshable') {
-    throw new HfloginError(`Profile "${current.name}" is not usable (${current.state}).`, {
-      code: 'not_signed_in',
-      exitCode: ExitCode.notSignedIn,
-      hint:
-        current.problem ??
-        `Run hflogin login${current.name === 'default' ? '' : ` --profile ${current.name}`}.`,
-    });
-  }
+  if (activeError) throw activeError;
 }
 
 function describe(profile: ProfileStatus): string {
@@ -110,7 +108,9 @@ function describe(profile: ProfileStatus): string {
     ? `${displayName({ ...profile.user, picture: null })}${profile.huggingface ? ` (${profile.huggingface})` : ''}`
     : '—';
   const until =
-    profile.state === 'valid' && profile.accessTokenExpiresAt ? ` until ${profile.accessTokenExpiresAt}` : '';
+    (profile.state === 'valid' || profile.state === 'expiring') && profile.accessTokenExpiresAt
+      ? ` until ${profile.accessTokenExpiresAt}`
+      : '';
   return `${marker} ${profile.name}  ${host}  ${who}  ${profile.state}${until}  [${profile.storage}]${
     profile.problem ? `  ${profile.problem}` : ''
   }`;

@@ -1,8 +1,8 @@
 import { writeLine } from '../io/terminal.js';
 import { validateChoices } from '../logto/signInUrl.js';
-import { validToken, type Audience } from '../session/validToken.js';
+import type { Audience } from '../session/audience.js';
 import type { CommandDeps } from './deps.js';
-import { requireSession } from './signedInSession.js';
+import { profileSession } from './profileSession.js';
 
 export interface TokenOptions {
   profile?: string;
@@ -24,7 +24,7 @@ export interface TokenJson {
 
 /**
  * `hflogin token`: a valid access token on stdout (the only output that ever carries a token),
- * refreshed first when it expires within a minute. `--resource` gives a JWT for that API,
+ * refreshed first when little of its life is left. `--resource` gives a JWT for that API,
  * `--organization` an organization token; each is cached per audience until it expires.
  */
 export async function runToken(options: TokenOptions, deps: CommandDeps): Promise<void> {
@@ -40,8 +40,8 @@ export async function runToken(options: TokenOptions, deps: CommandDeps): Promis
     prompt: 'consent',
     uiLocales: undefined,
   });
-  const { session, context } = await requireSession(options.profile, deps);
-  const { token } = await validToken(context, session, audience);
+  const { owner } = await profileSession({ profile: options.profile }, deps);
+  const { token } = await owner.accessToken(audience);
   if (options.json) {
     const output: TokenJson = {
       schemaVersion: 1,

@@ -2,9 +2,8 @@ import { writeLine } from '../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
 import { fetchUserinfoDirect, isTokenRefused } from '../oauth/userinfoDirect.js';
 import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../session/session.js';
-import { validToken } from '../session/validToken.js';
 import type { CommandDeps } from './deps.js';
-import { requireSession } from './signedInSession.js';
+import { profileSession } from './profileSession.js';
 
 export interface WhoamiOptions {
   profile?: string;
@@ -23,7 +22,7 @@ export interface WhoamiJson {
 
 /** `hflogin whoami`: who is signed in, read fresh from userinfo (refreshing the token first if needed). */
 export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Promise<void> {
-  const { settings, store, session: stored, context } = await requireSession(options.profile, deps);
+  const { settings, owner } = await profileSession({ profile: options.profile }, deps);
   const readProfile = async (session: StoredSession): Promise<Record<string, unknown>> => {
     // With the endpoint known from sign-in, no discovery and no OIDC client are needed here.
     const direct = session.userinfoEndpoint
@@ -34,16 +33,16 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
       : undefined;
     if (direct) return direct;
     const { fetchUserinfo } = await import('../oauth/userinfo.js');
-    return fetchUserinfo(await context.provider(), session.accessToken, session.user.id, deps.signal);
+    return fetchUserinfo(await owner.discover(session), session.accessToken, session.user.id, deps.signal);
   };
-  let { session } = await validToken(context, stored);
+  let { session } = await owner.accessToken();
   let userinfo: Record<string, unknown>;
   try {
     userinfo = await readProfile(session);
   } catch (error) {
     // The provider refused a token we thought valid (revoked, or clocks disagree): refresh once.
     if (!isTokenRefused(error) || !session.refreshToken) throw error;
-    ({ session } = await validToken(context, session, {}, true));
+    ({ session } = await owner.accessToken({}, { force: true }));
     userinfo = await readProfile(session);
   }
   const user = userSummary(userinfo);
@@ -59,7 +58,7 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
       session: {
         accessTokenExpiresAt: session.accessTokenExpiresAt,
         scopes: session.scopes,
-        storage: store.kind,
+        storage: owner.storageKind,
       },
     };
     writeLine(deps.stdout, JSON.stringify(output));

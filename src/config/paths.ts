@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Where config, lock and (file storage) secrets live: `$HFLOGIN_CONFIG_DIR`, else the platform's
@@ -16,4 +18,30 @@ export function configDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pr
 
 export function configFile(dir: string): string {
   return join(dir, 'config.json');
+}
+
+/**
+ * A short, stable name for a config directory: the first 16 hex digits of the SHA-256 of its real
+ * path. It scopes keychain items (the keychain is one per user, config directories are many), so
+ * that one directory's session is never served in another. A directory that does not exist yet is
+ * named by its nearest existing ancestor's real path plus the rest, as it will be once created.
+ */
+export function configDirScope(dir: string): string {
+  let existing = resolve(dir);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      existing = realpathSync(existing);
+      break;
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) break;
+      rest.unshift(basename(existing));
+      existing = parent;
+    }
+  }
+  return createHash('sha256')
+    .update(join(existing, ...rest))
+    .digest('hex')
+    .slice(0, 16);
 }

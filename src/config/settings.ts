@@ -9,6 +9,8 @@ export interface Settings {
   configDir: string;
   endpoint: string | undefined;
   appId: string | undefined;
+  /** The tenant's device-flow app (a separate Logto app), if configured. */
+  deviceAppId: string | undefined;
   storage: StorageKind;
   saved: Profile;
 }
@@ -17,6 +19,7 @@ export interface SettingFlags {
   profile?: string;
   endpoint?: string;
   appId?: string;
+  deviceAppId?: string;
   storage?: string;
 }
 
@@ -40,6 +43,7 @@ export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEn
     configDir: dir,
     endpoint: rawEndpoint ? endpointString(parseEndpoint(rawEndpoint)) : undefined,
     appId: flags.appId || env.HFLOGIN_APP_ID || saved.appId,
+    deviceAppId: flags.deviceAppId || env.HFLOGIN_DEVICE_APP_ID || saved.deviceAppId,
     storage,
     saved,
   };

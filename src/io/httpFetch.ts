@@ -1,14 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-/**
- * How long one request to the provider may take: 30 s, or HFLOGIN_HTTP_TIMEOUT seconds (for slow
- * networks, or to fail fast in scripts).
- */
-export function providerRequestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(env.HFLOGIN_HTTP_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
-}
+import { providerRequestTimeoutMs } from './requestTimeout.js';
+
+export { providerRequestTimeoutMs };
 
 /** Largest answer hflogin accepts from a provider (discovery, JWKS, tokens, userinfo are small). */
 const maxResponseBytes = 1024 * 1024;

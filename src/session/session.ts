@@ -24,6 +24,8 @@ export interface AudienceToken {
   tokenType: string;
   /** ISO-8601. */
   expiresAt: string;
+  /** ISO-8601, when it was issued (absent in sessions saved before 0.2): sets the refresh margin. */
+  issuedAt?: string;
   scope: string[];
 }
 
@@ -34,6 +36,8 @@ export interface StoredSession {
   accessToken: string;
   /** ISO-8601. */
   accessTokenExpiresAt: string;
+  /** ISO-8601, when the access token was issued (absent in sessions saved before 0.2). */
+  accessTokenIssuedAt?: string;
   refreshToken: string | undefined;
   idToken: string | undefined;
   scopes: string[];
@@ -43,6 +47,12 @@ export interface StoredSession {
   userinfoEndpoint?: string;
   /** Tokens for API resources and organizations, by audienceKey(), each from a refresh. */
   audiences?: Record<string, AudienceToken>;
+  /**
+   * ISO-8601, set when Logto refused the refresh token (`invalid_grant`: revoked, expired, or the
+   * grant was revoked for reuse). The session is kept (a failed refresh never deletes it) but every
+   * command reports it as needing a new sign-in instead of asking Logto again.
+   */
+  refreshRefusedAt?: string;
   /** ISO-8601, when the session was last written. */
   savedAt: string;
 }

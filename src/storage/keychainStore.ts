@@ -28,14 +28,40 @@ interface Manifest {
   sha256: string;
 }
 
-const manifestAccount = (profile: string) => `session:${profile}`;
-const chunkAccount = (profile: string, gen: string, index: number) => `session:${profile}:${gen}:${index}`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * The keychain is one per user, but config directories (and so tenants) can be many: an item named
+ * only after the profile was shared by every config directory, so `whoami` in one showed another's
+ * user. Items are therefore named `session:<profile>@<scope>`, the scope being a hash of the config
+ * directory's real path (config/paths.ts configDirScope). Profile names hold no '@' or ':', so the
+ * names of one scope never prefix another's, nor the legacy `session:<profile>` ones.
+ */
 export class KeychainStore implements SecretStore {
   readonly kind = 'keychain' as const;
+  private readonly base: (profile: string) => string;
 
-  constructor(private readonly backend: KeyringBackend) {}
+  /** `scope` undefined: the legacy names of hflogin 0.1 (`session:<profile>`), read only to migrate. */
+  constructor(
+    private readonly backend: KeyringBackend,
+    private readonly scope?: string,
+  ) {
+    this.base =
+      scope === undefined ? (profile) => `session:${profile}` : (profile) => `session:${profile}@${scope}`;
+  }
+
+  private manifestAccount(profile: string): string {
+    return this.base(profile);
+  }
+
+  private chunkAccount(profile: string, gen: string, index: number): string {
+    return `${this.base(profile)}:${gen}:${index}`;
+  }
+
+  /** The same keychain under hflogin 0.1's unscoped names, to migrate a session from. */
+  legacy(): SecretStore | undefined {
+    return this.scope === undefined ? undefined : new KeychainStore(this.backend);
+  }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -59,13 +85,13 @@ export class KeychainStore implements SecretStore {
     // A save by another process may replace the chunks between our reading the manifest and the
     // chunks; then the manifest has changed, and reading again gives the new session whole.
     for (let attempt = 1; ; attempt += 1) {
-      const manifestText = await this.guard(() => this.backend.get(manifestAccount(profile)));
+      const manifestText = await this.guard(() => this.backend.get(this.manifestAccount(profile)));
       if (manifestText === null) return null;
       try {
         return await this.readChunks(profile, manifestText);
       } catch (error) {
         if (error instanceof HfloginError) throw error; // the keychain itself failed: exit 6
-        const now = await this.guard(() => this.backend.get(manifestAccount(profile)));
+        const now = await this.guard(() => this.backend.get(this.manifestAccount(profile)));
         if (attempt >= 3 || now === manifestText) throw storedSessionUnreadable('OS keychain', error);
       }
     }
@@ -77,7 +103,7 @@ export class KeychainStore implements SecretStore {
       throw new Error('bad manifest');
     const parts: string[] = [];
     for (let index = 0; index < manifest.chunks; index += 1) {
-      const part = await this.guard(() => this.backend.get(chunkAccount(profile, manifest.gen, index)));
+      const part = await this.guard(() => this.backend.get(this.chunkAccount(profile, manifest.gen, index)));
       if (part === null) throw new Error(`chunk ${index + 1} of ${manifest.chunks} is missing`);
       parts.push(part);
     }
@@ -95,9 +121,9 @@ export class KeychainStore implements SecretStore {
     const previous = await this.readManifest(profile);
     await this.guard(async () => {
       for (const [index, chunk] of chunks.entries())
-        await this.backend.set(chunkAccount(profile, gen, index), chunk);
+        await this.backend.set(this.chunkAccount(profile, gen, index), chunk);
       const manifest: Manifest = { v: 1, gen, chunks: chunks.length, sha256: sha256(encoded) };
-      await this.backend.set(manifestAccount(profile), JSON.stringify(manifest));
+      await this.backend.set(this.manifestAccount(profile), JSON.stringify(manifest));
     });
     // The new session is committed; the old chunks are garbage. Removing them is best effort:
     // whatever is left (a crash, a concurrent save) is swept by the next clear().
@@ -106,14 +132,14 @@ export class KeychainStore implements SecretStore {
 
   async clear(profile: string): Promise<boolean> {
     const previous = await this.readManifest(profile);
-    const removed = await this.guard(() => this.backend.delete(manifestAccount(profile)));
+    const removed = await this.guard(() => this.backend.delete(this.manifestAccount(profile)));
     if (previous) await this.guard(() => this.deleteChunks(profile, previous));
     await this.sweepOrphans(profile).catch(() => undefined);
     return removed;
   }
 
   private async readManifest(profile: string): Promise<Manifest | undefined> {
-    const text = await this.guard(() => this.backend.get(manifestAccount(profile)));
+    const text = await this.guard(() => this.backend.get(this.manifestAccount(profile)));
     if (text === null) return undefined;
     try {
       const manifest = JSON.parse(text) as Manifest;
@@ -127,7 +153,7 @@ export class KeychainStore implements SecretStore {
 
   private async deleteChunks(profile: string, manifest: Manifest): Promise<void> {
     for (let index = 0; index < manifest.chunks; index += 1) {
-      await this.backend.delete(chunkAccount(profile, manifest.gen, index));
+      await this.backend.delete(this.chunkAccount(profile, manifest.gen, index));
     }
   }
 
@@ -136,7 +162,7 @@ export class KeychainStore implements SecretStore {
    * the keychain races with other processes deleting their entries, so callers ignore its failures.
    */
   private async sweepOrphans(profile: string): Promise<void> {
-    const prefix = `session:${profile}:`;
+    const prefix = `${this.base(profile)}:`;
     for (const account of await this.backend.list()) {
       if (account.startsWith(prefix)) await this.backend.delete(account);
     }

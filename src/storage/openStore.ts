@@ -1,3 +1,4 @@
+import { configDirScope } from '../config/paths.js';
 import type { StorageKind } from '../config/profiles.js';
 import { storageUnavailable } from './errors.js';
 import { FileStore } from './fileStore.js';
@@ -8,7 +9,7 @@ import type { SecretStore } from './secretStore.js';
 export async function openStore(kind: StorageKind, configDir: string): Promise<SecretStore> {
   if (kind === 'file') return new FileStore(configDir);
   try {
-    return new KeychainStore(await napiKeyringBackend());
+    return new KeychainStore(await napiKeyringBackend(), configDirScope(configDir));
   } catch (error) {
     // The native addon itself failed to load (unsupported platform, damaged install).
     throw storageUnavailable('OS keychain', error);

@@ -12,4 +12,6 @@ export interface SecretStore {
   save(profile: string, secret: string): Promise<void>;
   /** Resolves true when something was removed. */
   clear(profile: string): Promise<boolean>;
+  /** Where an older hflogin kept the same profile's session, if anywhere else (migrated once). */
+  legacy?(): SecretStore | undefined;
 }

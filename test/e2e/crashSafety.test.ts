@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { configDirScope } from '../../src/config/paths.js';
 import type { StorageKind } from '../../src/config/profiles.js';
 import { parseSession } from '../../src/session/session.js';
 import { FileStore } from '../../src/storage/fileStore.js';
@@ -96,7 +97,15 @@ describe('crash safety', () => {
     // Another program overwrote the entry with something that is not hflogin's.
     const store = spawnSync(
       'secret-tool',
-      ['store', '--label', 'tampered', 'service', 'hflogin', 'username', `session:${isolated.profile}`],
+      [
+        'store',
+        '--label',
+        'tampered',
+        'service',
+        'hflogin',
+        'username',
+        `session:${isolated.profile}@${configDirScope(isolated.configDir)}`,
+      ],
       { input: 'not a manifest', encoding: 'utf8' },
     );
     expect(store.status).toBe(0);

@@ -6,13 +6,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { FileStore } from '../../src/storage/fileStore.js';
-import { KeychainStore } from '../../src/storage/keychainStore.js';
-import { napiKeyringBackend } from '../../src/storage/napiKeyring.js';
 import { parseSession } from '../../src/session/session.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
+import { storeFor } from '../helpers/seedSession.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
 
 const chromium = chromiumAvailability();
@@ -49,14 +48,14 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
     emulator.options.huggingFaceConnector = true;
     emulator.setFault(null);
     // Leave nothing in the shared keyring.
-    await new KeychainStore(await napiKeyringBackend()).clear(isolated.profile);
+    await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
   });
 
   const tenant = () => ['--endpoint', emulator.endpoint, '--app-id', emulator.appId];
   const login = (...args: string[]) => runHflogin(['login', ...tenant(), ...args], isolated.env);
   const hflogin = (...args: string[]) => runHflogin(args, isolated.env);
   const keychainSession = async () => {
-    const text = await new KeychainStore(await napiKeyringBackend()).load(isolated.profile);
+    const text = await (await storeFor('keychain', isolated.configDir)).load(isolated.profile);
     return text === null ? null : parseSession(text);
   };
 
@@ -288,11 +287,15 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
     await signInAtHuggingFace(run);
     expect(await run.exit).toBe(0);
     const before = (await keychainSession())!;
-    // Within the refresh margin: an access token expiring in 30 s counts as expired.
-    const store = new KeychainStore(await napiKeyringBackend());
+    // Within the refresh margin: an hour-long access token with 30 s left is refreshed first.
+    const store = await storeFor('keychain', isolated.configDir);
     await store.save(
       isolated.profile,
-      JSON.stringify({ ...before, accessTokenExpiresAt: new Date(Date.now() + 30_000).toISOString() }),
+      JSON.stringify({
+        ...before,
+        accessTokenExpiresAt: new Date(Date.now() + 30_000).toISOString(),
+        accessTokenIssuedAt: new Date(Date.now() + 30_000 - 3_600_000).toISOString(),
+      }),
     );
     const refreshes = emulator.stats.tokenRequests.refresh_token ?? 0;
 

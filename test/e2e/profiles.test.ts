@@ -72,7 +72,7 @@ describe('profiles, status, config and logout --all', () => {
     const old = hflogin(['status'], { HFLOGIN_PROFILE: 'old', HFLOGIN_STORAGE: 'file' });
     expect(await old.exit).toBe(4);
     expect(old.stdout()).toMatch(/^\* old .* needs-login/m);
-    expect(old.stderr()).toContain('Profile "old" is not usable (needs-login)');
+    expect(old.stderr()).toContain('has expired and holds no refresh token');
 
     const human = hflogin(['status', '--profile', 'work']);
     expect(await human.exit).toBe(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { parseSession, serializeSession } from '../../src/session/session.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
@@ -32,14 +33,25 @@ describe.skipIf(keychain.skip)('secrets never leak', () => {
   const outputs: Array<{ what: string; text: string; mayCarryToken: boolean }> = [];
 
   beforeAll(async () => {
-    emulator = await startEmulator({ ttl: { accessToken: 30 } });
+    emulator = await startEmulator();
   });
   afterAll(async () => {
     await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
     await emulator?.close();
   });
 
+  /** Every stored token expired, so the next command refreshes (rotating the refresh token). */
+  async function expireTokens() {
+    const store = await storeFor('keychain', isolated.configDir);
+    const session = parseSession((await store.load(isolated.profile))!);
+    const past = new Date(Date.now() - 1000).toISOString();
+    session.accessTokenExpiresAt = past;
+    for (const token of Object.values(session.audiences ?? {})) token.expiresAt = past;
+    await store.save(isolated.profile, serializeSession(session));
+  }
+
   async function run(args: string[], mayCarryToken = false, drive?: (run: HfloginRun) => Promise<void>) {
+    if (args[0] === 'whoami' || args[0] === 'token') await expireTokens();
     const started = runHflogin(args, { ...isolated.env, XDG_CACHE_HOME: join(isolated.root, 'cache') });
     if (drive) await drive(started);
     const code = await started.exit;
@@ -57,7 +69,8 @@ describe.skipIf(keychain.skip)('secrets never leak', () => {
     expect(
       await run(['login', ...tenant, '--resource', 'https://api.example.com', '--debug'], false, signIn),
     ).toBe(0);
-    // The access token lives 30 s: every command below refreshes first (rotating the refresh token).
+    // Each whoami and token below finds its token expired, so it refreshes first (rotating the
+    // refresh token): the refresh path is searched for leaks too.
     for (const debug of [[], ['--debug']]) {
       expect(await run(['whoami', ...debug])).toBe(0);
       expect(await run(['whoami', '--json', ...debug])).toBe(0);

@@ -53,6 +53,7 @@ export function fakeDeps(overrides: Partial<CommandDeps> = {}) {
     env: {},
     now: Date.now,
     signal: new AbortController().signal,
+    critical: (work) => work(),
     openBrowser: async () => ({ opened: false, detail: 'test: no browser' }),
     openStore: async (kind, dir) => (kind === 'file' ? new FileStore(dir) : new KeychainStore(keyring)),
     ...overrides,

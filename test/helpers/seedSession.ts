@@ -1,15 +1,13 @@
-import type { StoredSession } from '../../src/session/session.js';
-import { saveSession } from '../../src/session/sessionStore.js';
+import { serializeSession, type StoredSession } from '../../src/session/session.js';
 import { updateProfile, type StorageKind } from '../../src/config/profiles.js';
 import { huggingFaceIdentity, userSummary } from '../../src/logto/profile.js';
-import { FileStore } from '../../src/storage/fileStore.js';
-import { KeychainStore } from '../../src/storage/keychainStore.js';
-import { napiKeyringBackend } from '../../src/storage/napiKeyring.js';
+import { openStore } from '../../src/storage/openStore.js';
 import type { Emulator } from '../emulator/index.js';
 import { TestClient } from './oidcClient.js';
 
-export async function storeFor(kind: StorageKind, configDir: string) {
-  return kind === 'file' ? new FileStore(configDir) : new KeychainStore(await napiKeyringBackend());
+/** The store hflogin itself uses for that config directory (keychain items scoped to it). */
+export function storeFor(kind: StorageKind, configDir: string) {
+  return openStore(kind, configDir);
 }
 
 /**
@@ -31,6 +29,7 @@ export async function seedSignedInSession(
     appId: emulator.appId,
     accessToken: tokens.access_token,
     accessTokenExpiresAt: new Date(now + (tokens.expires_in ?? 3600) * 1000).toISOString(),
+    accessTokenIssuedAt: new Date(now).toISOString(),
     refreshToken: tokens.refresh_token,
     idToken: tokens.id_token,
     scopes: (tokens.scope ?? '').split(' '),
@@ -39,7 +38,7 @@ export async function seedSignedInSession(
     userinfoEndpoint: client.as.userinfo_endpoint,
     savedAt: new Date(now).toISOString(),
   };
-  await saveSession(await storeFor(target.storage, target.configDir), target.profile, session);
+  await (await storeFor(target.storage, target.configDir)).save(target.profile, serializeSession(session));
   await updateProfile(target.configDir, target.profile, {
     endpoint: emulator.endpoint,
     appId: emulator.appId,

@@ -1,0 +1,42 @@
+import { resolveSettings, type SettingFlags, type Settings } from '../config/settings.js';
+import { writeLine } from '../io/terminal.js';
+import { openSession } from '../session/openSession.js';
+import type { SessionOwner } from '../session/sessionOwner.js';
+import type { CommandDeps } from './deps.js';
+
+/** The settings in force for a profile (flags > env > profile) and the owner of its session. */
+export async function profileSession(
+  flags: SettingFlags,
+  deps: CommandDeps,
+  env: NodeJS.ProcessEnv = deps.env,
+): Promise<{ settings: Settings; owner: SessionOwner }> {
+  const settings = await resolveSettings(flags, env);
+  return { settings, owner: await sessionOwnerFor(settings, deps) };
+}
+
+/** The owner of the session of the profile `settings` name, bound to their tenant. */
+export function sessionOwnerFor(settings: Settings, deps: CommandDeps): Promise<SessionOwner> {
+  return openSession(settings, {
+    env: deps.env,
+    now: deps.now,
+    signal: deps.signal,
+    critical: deps.critical,
+    openStore: deps.openStore,
+    notice: (text) => writeLine(deps.stderr, text),
+  });
+}
+
+/**
+ * The environment for a profile other than the active one (`status`, `logout --all`): the tenant
+ * variables name the active profile's tenant, not every profile's.
+ */
+export function envForOtherProfiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const {
+    HFLOGIN_ENDPOINT: _endpoint,
+    HFLOGIN_APP_ID: _appId,
+    HFLOGIN_DEVICE_APP_ID: _deviceAppId,
+    HFLOGIN_PROFILE: _profile,
+    ...rest
+  } = env;
+  return rest;
+}

@@ -1,0 +1,404 @@
+import { ExitCode, HfloginError } from '../io/errors.js';
+import type { CriticalSection } from '../io/interrupt.js';
+import { organizationsScope } from '../logto/signInUrl.js';
+import { audienceKey, type Audience } from './audience.js';
+import { defaultToken, isFresh, sessionState, type SessionState } from './freshness.js';
+import type { ProfileStorage } from './profileStorage.js';
+import type { AudienceToken, StoredSession } from './session.js';
+import { assertSessionTenant, type TenantInForce } from './tenantBinding.js';
+import type { PreparedRefresh, RefreshAnswer, TenantProvider } from './tenantProvider.js';
+
+export interface SessionOwnerDeps {
+  storage: ProfileStorage;
+  provider: TenantProvider;
+  /** The tenant the settings in force name: a session of another tenant is refused (exit 2). */
+  tenant: TenantInForce;
+  now: () => number;
+  /** Where the refresh → save runs: the first Ctrl+C lets it finish (io/interrupt.ts). */
+  critical: CriticalSection;
+  /** Ctrl+C outside the critical section (waiting for the lock, discovery, revocation). */
+  signal: AbortSignal;
+}
+
+/** What `status` shows of one profile; never asks the provider. */
+export interface SessionReport {
+  state: SessionState;
+  session: StoredSession | null;
+  /** Why the state is what it is when something is wrong (unreadable, other tenant, storage). */
+  problem: string | null;
+  /** The error another command would end with for this profile, if any. */
+  error: HfloginError | null;
+}
+
+export type SignOutOutcome =
+  | { kind: 'none' }
+  | { kind: 'revoked'; session: StoredSession }
+  | { kind: 'removed-unrevoked'; session: StoredSession; reason: string }
+  | { kind: 'removed-unreadable' };
+
+const interruptMessages = {
+  finishing: 'Finishing saving the refreshed session…',
+  abandoned:
+    'Stopped before the refreshed session was saved: Logto has already rotated the refresh token, so this sign-in may now be lost (if the next command says so, run hflogin login).',
+};
+
+function profileFlag(profile: string): string {
+  return profile === 'default' ? '' : ` --profile ${profile}`;
+}
+
+function notSignedIn(profile: string): HfloginError {
+  return new HfloginError(`Not signed in (profile "${profile}").`, {
+    code: 'not_signed_in',
+    exitCode: ExitCode.notSignedIn,
+    hint: `Run hflogin login${profileFlag(profile)} to sign in.`,
+  });
+}
+
+function refreshRefused(session: StoredSession, profile: string): HfloginError {
+  return new HfloginError(
+    `The session for ${new URL(session.endpoint).host} can no longer be refreshed: Logto refused its refresh token${
+      session.refreshRefusedAt ? ` at ${session.refreshRefusedAt}` : ''
+    }.`,
+    {
+      code: 'refresh_refused',
+      exitCode: ExitCode.notSignedIn,
+      hint: `Run hflogin login${profileFlag(profile)} to sign in again.`,
+    },
+  );
+}
+
+function expiredWithoutRefresh(session: StoredSession, profile: string): HfloginError {
+  return new HfloginError(
+    `The session for ${new URL(session.endpoint).host} has expired and holds no refresh token.`,
+    {
+      code: 'session_expired',
+      exitCode: ExitCode.notSignedIn,
+      hint: `Run hflogin login${profileFlag(profile)} to sign in again.`,
+    },
+  );
+}
+
+/**
+ * OIDC Core §12.2: an ID token returned by a refresh MUST carry the same `iss`, `sub` and `aud` as
+ * the one from the sign-in. Anything else is another account or another client: nothing is saved.
+ */
+function refreshIdentityProblem(
+  session: StoredSession,
+  answer: RefreshAnswer,
+  issuer: string,
+): string | null {
+  const claims = answer.idTokenClaims;
+  if (!claims) return null;
+  if (claims.sub !== session.user.id)
+    return `its ID token names another user (sub ${JSON.stringify(claims.sub)}; this session is ${JSON.stringify(session.user.id)})`;
+  if (claims.iss !== issuer)
+    return `its ID token names another issuer (${JSON.stringify(claims.iss)}; expected ${JSON.stringify(issuer)})`;
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.includes(session.appId))
+    return `its ID token is for another app (aud ${JSON.stringify(claims.aud)}; expected ${JSON.stringify(session.appId)})`;
+  return null;
+}
+
+/**
+ * The one owner of a profile's session: every command asks it — a token for an audience, the
+ * signed-in session, a completed sign-in to record, a sign-out, the state — and nothing else in
+ * hflogin reads or writes a session or takes its lock.
+ *
+ * The dangerous moment is between Logto answering a refresh and the rotated refresh token being
+ * saved: Logto revokes the whole grant when a rotated-out token comes back after its 3 s grace.
+ * So a refresh is: discovery and JWKS first (outside the lock: they can be slow, and nothing is at
+ * stake yet); then under the cross-process lock only re-read, refresh if still needed, verify,
+ * save — inside a critical section that the first Ctrl+C cannot cut.
+ */
+export class SessionOwner {
+  private migrated = false;
+
+  constructor(private readonly deps: SessionOwnerDeps) {}
+
+  get profile(): string {
+    return this.deps.tenant.profile;
+  }
+
+  get storageKind(): ProfileStorage['kind'] {
+    return this.deps.storage.kind;
+  }
+
+  /** The stored session of this tenant, or null when signed out. Exit 2 for another tenant's. */
+  async stored(): Promise<StoredSession | null> {
+    const session = await this.loadMigrating();
+    if (session) assertSessionTenant(session, this.deps.tenant);
+    return session;
+  }
+
+  /** The signed-in session, or exit 4 saying how to sign in. Never starts a sign-in. */
+  async current(): Promise<StoredSession> {
+    const session = await this.stored();
+    if (!session) throw notSignedIn(this.profile);
+    if (session.refreshRefusedAt) throw refreshRefused(session, this.profile);
+    return session;
+  }
+
+  /**
+   * A valid access token for `audience`, refreshed first when less than its margin is left (or,
+   * with `force`, because the provider refused it). A failed refresh leaves the stored session as
+   * it was; a refused one (invalid_grant) only marks it refused.
+   */
+  async accessToken(
+    audience: Audience = {},
+    options: { force?: boolean } = {},
+  ): Promise<{ session: StoredSession; token: AudienceToken }> {
+    const key = audienceKey(audience);
+    const session = await this.current();
+    const seen = tokenFor(session, key);
+    if (!options.force && seen && isFresh(seen, this.deps.now())) return { session, token: seen };
+
+    // Another process may be refreshing right now: wait for it (no request is made under this
+    // short hold) and use what it saved, before spending a discovery on a refresh.
+    const latest = await this.deps.storage.lock(() => this.deps.storage.load());
+    const usable = this.usable(latest, key, seen, options.force);
+    if (usable) return usable;
+    const refreshable = this.refreshable(latest, audience);
+
+    const prepared = await this.deps.provider.prepareRefresh(refreshable);
+    if (this.deps.signal.aborted) throw interruptedError();
+    return this.deps.storage.lock(async () => {
+      const again = await this.deps.storage.load();
+      const ready = this.usable(again, key, seen, options.force);
+      if (ready) return ready;
+      const target = this.refreshable(again, audience);
+      return this.deps.critical(
+        () => this.refreshAndSave(target, audience, key, prepared),
+        interruptMessages,
+      );
+    });
+  }
+
+  /** Resolves when the session can be stored; exit 6 with the keychain's reason otherwise. */
+  checkStorage(): Promise<void> {
+    return this.deps.storage.check();
+  }
+
+  /** Discovery for the session's tenant (whoami's userinfo when its endpoint was not saved). */
+  discover(session: StoredSession): ReturnType<TenantProvider['discover']> {
+    return this.deps.provider.discover(session);
+  }
+
+  /** Saves a completed sign-in (login), replacing whatever the profile held. */
+  async recordSignIn(session: StoredSession): Promise<void> {
+    await this.deps.storage.lock(() => this.deps.storage.save(session));
+    this.migrated = true;
+  }
+
+  /**
+   * Revokes at the provider, then removes the session from this machine, under the lock so that no
+   * refresh finishing in another process can write it back. Local removal happens even when the
+   * provider cannot be reached (or Ctrl+C stops the revocation).
+   */
+  async signOut(): Promise<SignOutOutcome> {
+    await this.loadMigrating().catch(() => null);
+    return this.deps.storage.lock(async () => {
+      let session: StoredSession | null;
+      try {
+        session = await this.deps.storage.load();
+      } catch (error) {
+        // A damaged entry cannot be revoked, but it can still be removed.
+        if (!(error instanceof HfloginError) || error.exitCode !== ExitCode.notSignedIn) throw error;
+        await this.deps.storage.clear();
+        return { kind: 'removed-unreadable' };
+      }
+      if (!session) return { kind: 'none' };
+      assertSessionTenant(session, this.deps.tenant);
+      let reason: string | undefined;
+      try {
+        await this.deps.provider.revoke(session, this.deps.signal);
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      await this.deps.storage.clear();
+      return reason === undefined
+        ? { kind: 'revoked', session }
+        : { kind: 'removed-unrevoked', session, reason };
+    });
+  }
+
+  /** The profile's state as `status` shows it, from storage alone (no network, no refresh). */
+  async report(): Promise<SessionReport> {
+    let session: StoredSession | null;
+    try {
+      session = await this.loadMigrating();
+    } catch (error) {
+      if (!(error instanceof HfloginError)) throw error;
+      const state: SessionState = error.exitCode === ExitCode.storage ? 'storage-unavailable' : 'needs-login';
+      return { state, session: null, problem: error.message, error };
+    }
+    const state = sessionState(session, this.deps.now());
+    if (session) {
+      try {
+        assertSessionTenant(session, this.deps.tenant);
+      } catch (error) {
+        return { state, session, problem: (error as HfloginError).message, error: error as HfloginError };
+      }
+    }
+    const error =
+      state === 'signed-out'
+        ? notSignedIn(this.profile)
+        : state === 'refresh-refused'
+          ? refreshRefused(session!, this.profile)
+          : state === 'needs-login'
+            ? expiredWithoutRefresh(session!, this.profile)
+            : null;
+    return { state, session, problem: null, error };
+  }
+
+  /** The stored session, migrating once from hflogin 0.1's keychain name if it is this tenant's. */
+  private async loadMigrating(): Promise<StoredSession | null> {
+    const session = await this.deps.storage.load();
+    if (session || this.migrated) return session;
+    this.migrated = true;
+    const legacy = this.deps.storage.legacy();
+    if (!legacy) return null;
+    const belongs = (candidate: StoredSession | null): candidate is StoredSession =>
+      candidate !== null &&
+      this.deps.tenant.endpoint === candidate.endpoint &&
+      this.deps.tenant.appIds.includes(candidate.appId);
+    // An unreadable or foreign legacy item is left alone: it may be another config directory's.
+    if (!belongs(await legacy.load().catch(() => null))) return null;
+    return this.deps.storage.lock(async () => {
+      const now = await this.deps.storage.load();
+      if (now) return now;
+      const old = await legacy.load().catch(() => null);
+      if (!belongs(old)) return null;
+      await this.deps.storage.save(old);
+      await legacy.clear();
+      return old;
+    });
+  }
+
+  /** The token to use as it is, if `session` has a fresh one (and, when forced, a new one). */
+  private usable(
+    session: StoredSession | null,
+    key: string,
+    seen: AudienceToken | undefined,
+    force: boolean | undefined,
+  ): { session: StoredSession; token: AudienceToken } | undefined {
+    if (!session) throw notSignedIn(this.profile);
+    assertSessionTenant(session, this.deps.tenant);
+    if (session.refreshRefusedAt) throw refreshRefused(session, this.profile);
+    const token = tokenFor(session, key);
+    if (!token || !isFresh(token, this.deps.now())) return undefined;
+    // Forced because the provider refused `seen`: only a token another process got since will do.
+    if (force && token.accessToken === seen?.accessToken) return undefined;
+    return { session, token };
+  }
+
+  /** `session`, if a refresh for `audience` can be tried; else why not. */
+  private refreshable(
+    session: StoredSession | null,
+    audience: Audience,
+  ): StoredSession & { refreshToken: string } {
+    if (!session) throw notSignedIn(this.profile);
+    if (!session.refreshToken) throw expiredWithoutRefresh(session, this.profile);
+    if (audience.organization && !session.scopes.includes(organizationsScope)) {
+      throw new HfloginError(
+        `This session cannot get organization tokens: it lacks the scope ${organizationsScope}.`,
+        {
+          code: 'missing_scope',
+          exitCode: ExitCode.failed,
+          hint: `Sign in again with hflogin login --organization ${audience.organization} (or --scope ${organizationsScope}).`,
+        },
+      );
+    }
+    return session as StoredSession & { refreshToken: string };
+  }
+
+  /** The critical section: refresh, check the answer, save. Runs under the lock. */
+  private async refreshAndSave(
+    session: StoredSession & { refreshToken: string },
+    audience: Audience,
+    key: string,
+    prepared: PreparedRefresh,
+  ): Promise<{ session: StoredSession; token: AudienceToken }> {
+    let answer: RefreshAnswer;
+    try {
+      answer = await prepared.refresh(session.refreshToken, audience);
+    } catch (error) {
+      if (error instanceof HfloginError && error.code === 'refresh_refused') {
+        // Final: recorded, so status and every command agree, and nobody asks Logto again.
+        await this.deps.storage.save({
+          ...session,
+          refreshRefusedAt: new Date(this.deps.now()).toISOString(),
+        });
+        throw refreshRefused(session, this.profile);
+      }
+      if (error instanceof HfloginError && error.code === 'invalid_target' && audience.resource) {
+        throw new HfloginError(`This session was not granted access to ${audience.resource}.`, {
+          code: 'invalid_target',
+          exitCode: ExitCode.failed,
+          hint: `Sign in again with hflogin login --resource ${audience.resource}.`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const problem = refreshIdentityProblem(session, answer, prepared.issuer);
+    if (problem) {
+      throw new HfloginError(
+        `Refused the refresh answer of ${new URL(session.endpoint).host}: ${problem}. Nothing was saved.`,
+        {
+          code: 'refresh_identity_mismatch',
+          exitCode: ExitCode.failed,
+          hint: `The provider is misbehaving, or something answers in its place. Sign in again with hflogin login${profileFlag(this.profile)} if it persists.`,
+        },
+      );
+    }
+    const now = this.deps.now();
+    const token: AudienceToken = {
+      accessToken: answer.accessToken,
+      tokenType: answer.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : answer.tokenType,
+      expiresAt: new Date(now + (answer.expiresIn ?? 3600) * 1000).toISOString(),
+      issuedAt: new Date(now).toISOString(),
+      scope: answer.scope,
+    };
+    const updated = withToken(session, key, token, answer, now);
+    await this.deps.storage.save(updated);
+    return { session: updated, token };
+  }
+}
+
+function interruptedError(): HfloginError {
+  return new HfloginError('Interrupted.', { code: 'interrupted', exitCode: ExitCode.interrupted });
+}
+
+/** The cached token for an audience key ('' is the session's own access token). */
+export function tokenFor(session: StoredSession, key: string): AudienceToken | undefined {
+  return key === '' ? defaultToken(session) : session.audiences?.[key];
+}
+
+/** The session after a refresh: the rotated refresh token, and the new token in its place. */
+function withToken(
+  session: StoredSession,
+  key: string,
+  token: AudienceToken,
+  answer: RefreshAnswer,
+  now: number,
+): StoredSession {
+  const audiences = Object.fromEntries(
+    Object.entries(session.audiences ?? {}).filter(([, cached]) => Date.parse(cached.expiresAt) > now),
+  );
+  const next: StoredSession = {
+    ...session,
+    refreshToken: answer.refreshToken ?? session.refreshToken,
+    idToken: answer.idToken ?? session.idToken,
+    audiences,
+    savedAt: new Date(now).toISOString(),
+  };
+  if (key === '') {
+    next.accessToken = token.accessToken;
+    next.accessTokenExpiresAt = token.expiresAt;
+    next.accessTokenIssuedAt = token.issuedAt;
+    if (token.scope.length > 0) next.scopes = token.scope;
+  } else {
+    audiences[key] = token;
+  }
+  return next;
+}

@@ -1,0 +1,87 @@
+import type { ProviderContext } from '../oauth/provider.js';
+import type { Audience } from './audience.js';
+import type { StoredSession } from './session.js';
+
+/** A refresh answer, its ID token already verified (signature, iss, aud, exp). */
+export interface RefreshAnswer {
+  accessToken: string;
+  tokenType: string;
+  /** Seconds, as the provider said (`expires_in`). */
+  expiresIn: number | undefined;
+  scope: string[];
+  refreshToken: string | undefined;
+  idToken: string | undefined;
+  idTokenClaims: { sub: string; iss: string; aud: string | string[] } | undefined;
+}
+
+/** What a refresh needs once discovery and the signing keys are at hand. */
+export interface PreparedRefresh {
+  /** The issuer the ID token must name (`<endpoint>/oidc`). */
+  issuer: string;
+  /** The refresh-token grant. Only its own request timeout ends it, never Ctrl+C. */
+  refresh(refreshToken: string, audience: Audience): Promise<RefreshAnswer>;
+}
+
+/**
+ * The provider side of a session, injected into the session owner (Logto's cli-auth injects
+ * `refresh` and `revoke` the same way), so that the owner's every branch is tested in-process.
+ */
+export interface TenantProvider {
+  /** Discovery and the JWKS: fetched before the lock is taken, since either may be slow. */
+  prepareRefresh(session: StoredSession): Promise<PreparedRefresh>;
+  /** RFC 7009 revocation of the session's refresh token (which takes the grant with it). */
+  revoke(session: StoredSession, signal: AbortSignal): Promise<void>;
+  /** Discovery for the session's tenant, memoised (whoami's userinfo needs it without a refresh). */
+  discover(session: StoredSession): Promise<ProviderContext>;
+}
+
+/**
+ * The real provider over HTTP: oauth4webapi behind lazy imports, so that a command whose token is
+ * fresh (`hflogin token` in a script's loop) never loads the OIDC client at all.
+ */
+export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
+  let discovered: Promise<ProviderContext> | undefined;
+  const discover = async (session: StoredSession) => {
+    discovered ??= import('../oauth/provider.js').then(({ discover: run }) =>
+      run(session.endpoint, session.appId, signal),
+    );
+    return discovered;
+  };
+  return {
+    discover,
+    async prepareRefresh(session) {
+      const provider = await discover(session);
+      const [{ fetchSigningKeys, refreshTokens }, { getValidatedIdTokenClaims }] = await Promise.all([
+        import('../oauth/refresh.js'),
+        import('oauth4webapi'),
+      ]);
+      const keys = await fetchSigningKeys(provider, signal);
+      return {
+        issuer: provider.as.issuer,
+        async refresh(refreshToken, audience) {
+          const parameters: Record<string, string> = {};
+          if (audience.resource) parameters.resource = audience.resource;
+          if (audience.organization) parameters.organization_id = audience.organization;
+          const tokens = await refreshTokens(provider, refreshToken, parameters, keys);
+          const claims = tokens.id_token ? getValidatedIdTokenClaims(tokens) : undefined;
+          return {
+            accessToken: tokens.access_token,
+            tokenType: tokens.token_type,
+            expiresIn: tokens.expires_in,
+            scope: (tokens.scope ?? '').split(' ').filter(Boolean),
+            refreshToken: tokens.refresh_token,
+            idToken: tokens.id_token,
+            idTokenClaims: claims ? { sub: claims.sub, iss: claims.iss, aud: claims.aud } : undefined,
+          };
+        },
+      };
+    },
+    async revoke(session, revokeSignal) {
+      const provider = await discover(session);
+      const { revokeToken } = await import('../oauth/revoke.js');
+      if (session.refreshToken)
+        await revokeToken(provider, session.refreshToken, 'refresh_token', revokeSignal);
+      else await revokeToken(provider, session.accessToken, 'access_token', revokeSignal);
+    },
+  };
+}

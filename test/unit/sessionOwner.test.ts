@@ -1,0 +1,390 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { describe, expect, it } from 'vitest';
+
+import { ExitCode, HfloginError } from '../../src/io/errors.js';
+import { createInterruption, uninterruptible, type CriticalSection } from '../../src/io/interrupt.js';
+import { profileStorage } from '../../src/session/profileStorage.js';
+import { parseSession, serializeSession, type StoredSession } from '../../src/session/session.js';
+import { SessionOwner } from '../../src/session/sessionOwner.js';
+import type { RefreshAnswer, TenantProvider } from '../../src/session/tenantProvider.js';
+import { FileStore } from '../../src/storage/fileStore.js';
+import { KeychainStore } from '../../src/storage/keychainStore.js';
+import { MemoryKeyring } from '../helpers/fakeDeps.js';
+
+const endpoint = 'https://tenant-a.example';
+const issuer = `${endpoint}/oidc`;
+const appId = 'native-app';
+const start = Date.parse('2026-11-24T12:00:00Z');
+
+function storedSession(overrides: Partial<StoredSession> & { lifetimeS?: number; leftS?: number } = {}) {
+  const { lifetimeS = 3600, leftS = 3000, ...rest } = overrides;
+  const session: StoredSession = {
+    schemaVersion: 1,
+    endpoint,
+    appId,
+    accessToken: 'at-0',
+    accessTokenExpiresAt: new Date(start + leftS * 1000).toISOString(),
+    accessTokenIssuedAt: new Date(start + (leftS - lifetimeS) * 1000).toISOString(),
+    refreshToken: 'rt-0',
+    idToken: 'id-0',
+    scopes: ['openid', 'offline_access'],
+    user: { id: 'user-alice', username: null, name: 'Alice', email: null, picture: null },
+    huggingface: null,
+    savedAt: new Date(start).toISOString(),
+    ...rest,
+  };
+  return session;
+}
+
+/** A provider whose refresh answers are scripted; it counts what it was asked. */
+function fakeProvider(answer: (refreshToken: string) => Promise<RefreshAnswer> | RefreshAnswer) {
+  const calls = { prepare: 0, refresh: [] as string[], revoke: [] as string[] };
+  const provider: TenantProvider = {
+    async prepareRefresh() {
+      calls.prepare += 1;
+      return {
+        issuer,
+        refresh: async (refreshToken) => {
+          calls.refresh.push(refreshToken);
+          return answer(refreshToken);
+        },
+      };
+    },
+    async revoke(session) {
+      calls.revoke.push(session.refreshToken ?? session.accessToken);
+    },
+    discover: () => Promise.reject(new Error('not in this test')),
+  };
+  return { provider, calls };
+}
+
+let rotation = 0;
+function goodAnswer(overrides: Partial<RefreshAnswer['idTokenClaims'] & object> = {}): RefreshAnswer {
+  rotation += 1;
+  return {
+    accessToken: `at-${rotation}`,
+    tokenType: 'bearer',
+    expiresIn: 3600,
+    scope: ['openid', 'offline_access'],
+    refreshToken: `rt-${rotation}`,
+    idToken: `id-${rotation}`,
+    idTokenClaims: { sub: 'user-alice', iss: issuer, aud: appId, ...overrides },
+  };
+}
+
+function harness(options: {
+  provider: TenantProvider;
+  tenant?: { endpoint?: string; appIds?: string[] };
+  critical?: CriticalSection;
+  signal?: AbortSignal;
+  waitMs?: number;
+  now?: () => number;
+}) {
+  const configDir = mkdtempSync(join(tmpdir(), 'hflogin-owner-'));
+  const store = new FileStore(configDir);
+  const waits: unknown[] = [];
+  const storage = profileStorage(
+    store,
+    { configDir, profile: 'default' },
+    { waitMs: options.waitMs ?? 5_000, onWait: (holder) => waits.push(holder) },
+  );
+  const owner = new SessionOwner({
+    storage,
+    provider: options.provider,
+    tenant: {
+      profile: 'default',
+      endpoint: options.tenant?.endpoint ?? endpoint,
+      appIds: options.tenant?.appIds ?? [appId],
+    },
+    now: options.now ?? (() => start),
+    critical: options.critical ?? uninterruptible,
+    signal: options.signal ?? new AbortController().signal,
+  });
+  const seed = (session: StoredSession) => store.save('default', serializeSession(session));
+  const storedText = () => store.load('default');
+  const stored = async () => parseSession((await store.load('default'))!);
+  return { owner, storage, seed, stored, storedText, configDir, waits };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HfloginError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(HfloginError);
+  return error as HfloginError;
+}
+
+describe('the session owner', () => {
+  it('fresh: hands out the stored token without asking the provider', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, seed } = harness({ provider });
+    await seed(storedSession());
+    const { token } = await owner.accessToken();
+    expect(token.accessToken).toBe('at-0');
+    expect(calls.prepare).toBe(0);
+    expect((await owner.report()).state).toBe('valid');
+  });
+
+  it('expiring: refreshes inside min(60 s, a quarter of the lifetime), not before', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, seed } = harness({ provider });
+    // A 120 s token: its margin is 30 s. With 40 s left it is used as it is…
+    await seed(storedSession({ lifetimeS: 120, leftS: 40 }));
+    expect((await owner.accessToken()).token.accessToken).toBe('at-0');
+    expect(calls.refresh).toEqual([]);
+    // …with 20 s left it is refreshed; status calls it expiring, not expired.
+    await seed(storedSession({ lifetimeS: 120, leftS: 20 }));
+    expect((await owner.report()).state).toBe('expiring');
+    expect((await owner.accessToken()).token.accessToken).not.toBe('at-0');
+    expect(calls.refresh).toEqual(['rt-0']);
+    // An hour-long token with 57 s left is inside its 60 s margin: expiring.
+    await seed(storedSession({ lifetimeS: 3600, leftS: 57 }));
+    expect((await owner.report()).state).toBe('expiring');
+  });
+
+  it('expired: refreshes, saves the rotated refresh token and the new token with its issue time', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, seed, stored } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    expect((await owner.report()).state).toBe('expired-refreshable');
+    const { token } = await owner.accessToken();
+    const saved = await stored();
+    expect(calls.refresh).toEqual(['rt-0']);
+    expect(saved.accessToken).toBe(token.accessToken);
+    expect(saved.refreshToken).toBe(`rt-${rotation}`);
+    expect(saved.accessTokenIssuedAt).toBe(new Date(start).toISOString());
+    expect(saved.accessTokenExpiresAt).toBe(new Date(start + 3600_000).toISOString());
+    expect(token.tokenType).toBe('Bearer');
+  });
+
+  it('refused: marks the session refused (keeping it), and never asks the provider again', async () => {
+    const { provider, calls } = fakeProvider(() => {
+      throw new HfloginError('refused', { code: 'refresh_refused', exitCode: ExitCode.notSignedIn });
+    });
+    const { owner, seed, stored } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    const first = await rejection(owner.accessToken());
+    expect([first.code, first.exitCode]).toEqual(['refresh_refused', 4]);
+    const kept = await stored();
+    expect(kept.refreshToken).toBe('rt-0');
+    expect(kept.refreshRefusedAt).toBe(new Date(start).toISOString());
+    const second = await rejection(owner.accessToken());
+    expect([second.code, second.exitCode]).toEqual(['refresh_refused', 4]);
+    expect(calls.refresh).toEqual(['rt-0']);
+    const report = await owner.report();
+    expect([report.state, report.error?.exitCode]).toEqual(['refresh-refused', 4]);
+  });
+
+  it('network error: the stored session is left exactly as it was', async () => {
+    const { provider } = fakeProvider(() => {
+      throw new HfloginError('cannot reach', { code: 'network', exitCode: ExitCode.network });
+    });
+    const { owner, seed, storedText } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    const before = await storedText();
+    const error = await rejection(owner.accessToken());
+    expect(error.exitCode).toBe(5);
+    expect(await storedText()).toBe(before);
+    expect((await owner.report()).state).toBe('expired-refreshable');
+  });
+
+  it('wrong sub, iss or aud in the refreshed ID token: exit 1, naming it, nothing saved', async () => {
+    for (const [claims, named] of [
+      [{ sub: 'user-mallory' }, 'another user (sub "user-mallory"'],
+      [{ iss: 'https://evil.example/oidc' }, 'another issuer'],
+      [{ aud: 'other-app' }, 'another app'],
+    ] as const) {
+      const { provider } = fakeProvider(() => goodAnswer(claims));
+      const { owner, seed, storedText } = harness({ provider });
+      await seed(storedSession({ leftS: -10 }));
+      const before = await storedText();
+      const error = await rejection(owner.accessToken());
+      expect([error.code, error.exitCode]).toEqual(['refresh_identity_mismatch', 1]);
+      expect(error.message).toContain(named);
+      expect(error.message).toContain('Nothing was saved');
+      expect(await storedText()).toBe(before);
+    }
+  });
+
+  it("another tenant's session is refused with exit 2 by every question, naming both tenants", async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    for (const tenant of [{ endpoint: 'https://tenant-b.example' }, { appIds: ['other-app'] }]) {
+      const { owner, seed, storedText } = harness({ provider, tenant });
+      await seed(storedSession());
+      for (const question of [owner.accessToken(), owner.current(), owner.signOut()]) {
+        const error = await rejection(question);
+        expect([error.code, error.exitCode]).toEqual(['tenant_mismatch', 2]);
+        expect(error.message).toContain(endpoint);
+        expect(error.hint).toContain('hflogin login');
+      }
+      const report = await owner.report();
+      expect(report.error?.code).toBe('tenant_mismatch');
+      // Refusing is all it does: the session is still there for its own tenant.
+      expect(await storedText()).not.toBeNull();
+    }
+    expect(calls.prepare).toBe(0);
+    expect(calls.revoke).toEqual([]);
+  });
+
+  it('interrupted once during the refresh: finishes saving, says so, then ends with 130', async () => {
+    const stderr = new PassThrough();
+    let said = '';
+    stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const exits: number[] = [];
+    const interruption = createInterruption(stderr, (code) => exits.push(code));
+    const { provider } = fakeProvider(async () => {
+      interruption.onInterrupt(); // Ctrl+C while Logto's answer is on its way
+      await sleep(20);
+      return goodAnswer();
+    });
+    const { owner, seed, stored } = harness({
+      provider,
+      critical: interruption.critical,
+      signal: interruption.signal,
+    });
+    await seed(storedSession({ leftS: -10 }));
+    const error = await rejection(owner.accessToken());
+    expect(error.exitCode).toBe(130);
+    expect((await stored()).refreshToken).toBe(`rt-${rotation}`);
+    expect(said).toContain('Finishing saving the refreshed session');
+    expect(exits).toEqual([]);
+    expect(interruption.signal.aborted).toBe(true);
+  });
+
+  it('interrupted twice during the refresh: ends at once, saying the sign-in may be lost', async () => {
+    const stderr = new PassThrough();
+    let said = '';
+    stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const exits: number[] = [];
+    const interruption = createInterruption(stderr, (code) => exits.push(code));
+    const { provider } = fakeProvider(() => {
+      interruption.onInterrupt();
+      interruption.onInterrupt();
+      return goodAnswer();
+    });
+    const { owner, seed } = harness({
+      provider,
+      critical: interruption.critical,
+      signal: interruption.signal,
+    });
+    await seed(storedSession({ leftS: -10 }));
+    await owner.accessToken().catch(() => undefined);
+    expect(exits).toEqual([130]);
+    expect(said).toContain('may now be lost');
+  });
+
+  it('Ctrl+C outside a critical section aborts the signal; a second one exits', () => {
+    const exits: number[] = [];
+    const interruption = createInterruption(new PassThrough(), (code) => exits.push(code));
+    interruption.onInterrupt();
+    expect([interruption.signal.aborted, exits]).toEqual([true, []]);
+    interruption.onInterrupt();
+    expect(exits).toEqual([130]);
+  });
+
+  it('lock busy: waits for the holder, says so, then uses the token it saved (no second refresh)', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, storage, seed, waits } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    let release!: () => void;
+    const holding = storage.lock(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    await sleep(20);
+    const asking = owner.accessToken();
+    await sleep(1_300);
+    // Meanwhile "another process" refreshed and saved.
+    await storage.save(storedSession({ accessToken: 'at-other', refreshToken: 'rt-other', leftS: 3000 }));
+    release();
+    await holding;
+    expect((await asking).token.accessToken).toBe('at-other');
+    expect(calls.prepare).toBe(0);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('signs out under the lock: revokes, removes, and a racing refresh finds nothing to write back', async () => {
+    const { provider, calls } = fakeProvider(async () => {
+      await sleep(50);
+      return goodAnswer();
+    });
+    const { owner, seed, storedText } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    const [refreshed, signedOut] = await Promise.allSettled([owner.accessToken(), owner.signOut()]);
+    expect(signedOut.status).toBe('fulfilled');
+    expect(await storedText()).toBeNull();
+    // Whichever went first, the refresh token revoked is the newest one.
+    if (refreshed.status === 'fulfilled') expect(calls.revoke).toEqual([`rt-${rotation}`]);
+    else expect((refreshed.reason as HfloginError).code).toBe('not_signed_in');
+  });
+
+  it('migrates a session from the unscoped keychain name once, for its own tenant only', async () => {
+    const keyring = new MemoryKeyring();
+    const legacy = new KeychainStore(keyring);
+    await legacy.save('default', serializeSession(storedSession()));
+    const build = (tenantEndpoint: string) => {
+      const configDir = mkdtempSync(join(tmpdir(), 'hflogin-owner-'));
+      return new SessionOwner({
+        storage: profileStorage(
+          new KeychainStore(keyring, 'scope-of-' + tenantEndpoint.slice(8, 16)),
+          { configDir, profile: 'default' },
+          { waitMs: 2_000 },
+        ),
+        provider: fakeProvider(() => goodAnswer()).provider,
+        tenant: { profile: 'default', endpoint: tenantEndpoint, appIds: [appId] },
+        now: () => start,
+        critical: uninterruptible,
+        signal: new AbortController().signal,
+      });
+    };
+    // Another config directory (tenant B) leaves tenant A's legacy session alone.
+    expect(await build('https://tenant-b.example').stored()).toBeNull();
+    expect(await legacy.load('default')).not.toBeNull();
+    // Tenant A's config directory takes it over, and the legacy item is gone.
+    expect((await build(endpoint).stored())?.accessToken).toBe('at-0');
+    expect(await legacy.load('default')).toBeNull();
+    expect([...keyring.entries.keys()].some((account) => account.startsWith('session:default@'))).toBe(true);
+  });
+
+  it("a dead holder's lock is taken over at once", async () => {
+    const { provider } = fakeProvider(() => goodAnswer());
+    const { owner, seed, configDir } = harness({ provider, waitMs: 3_000 });
+    await seed(storedSession({ leftS: -10 }));
+    mkdirSync(join(configDir, 'locks'), { recursive: true });
+    // A pid far above any running one: its holder is dead.
+    writeFileSync(
+      join(configDir, 'locks', 'default.lock'),
+      JSON.stringify({
+        pid: 2 ** 22 + 4321,
+        host: hostname(),
+        token: 'deadbeefdeadbeef',
+        since: start,
+        start: null,
+      }),
+    );
+    expect((await owner.accessToken()).token.accessToken).toBe(`at-${rotation}`);
+  });
+
+  it("a live holder's lock is never taken over: bounded wait, then exit 1 naming it", async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, storage, seed } = harness({ provider, waitMs: 1_500 });
+    await seed(storedSession({ leftS: -10 }));
+    let release!: () => void;
+    const holding = storage.lock(() => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(20);
+    const error = await rejection(owner.accessToken());
+    expect([error.code, error.exitCode]).toEqual(['lock_timeout', 1]);
+    expect(error.message).toContain(`pid ${process.pid}`);
+    release();
+    await holding;
+    expect(calls.refresh).toEqual([]);
+  });
+});
