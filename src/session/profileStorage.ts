@@ -18,7 +18,7 @@ export interface ProfileStorage {
   clear(): Promise<boolean>;
   /** Runs `work` holding the profile's cross-process lock (not re-entrant). */
   lock<T>(work: () => Promise<T>): Promise<T>;
-  /** The same profile where hflogin 0.1 kept it (shared by every config directory), if anywhere. */
+  /** The same profile where earlier builds kept it (shared by every config directory), if anywhere. */
   legacy(): ProfileStorage | undefined;
 }
 

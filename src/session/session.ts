@@ -24,7 +24,7 @@ export interface AudienceToken {
   tokenType: string;
   /** ISO-8601. */
   expiresAt: string;
-  /** ISO-8601, when it was issued (absent in sessions saved before 0.2): sets the refresh margin. */
+  /** ISO-8601, when it was issued (absent in sessions saved by earlier builds): sets the refresh margin. */
   issuedAt?: string;
   scope: string[];
 }
@@ -36,7 +36,7 @@ export interface StoredSession {
   accessToken: string;
   /** ISO-8601. */
   accessTokenExpiresAt: string;
-  /** ISO-8601, when the access token was issued (absent in sessions saved before 0.2). */
+  /** ISO-8601, when the access token was issued (absent in sessions saved by earlier builds). */
   accessTokenIssuedAt?: string;
   refreshToken: string | undefined;
   idToken: string | undefined;

@@ -250,7 +250,7 @@ export class SessionOwner {
     return { state, session, problem: null, error };
   }
 
-  /** The stored session, migrating once from hflogin 0.1's keychain name if it is this tenant's. */
+  /** The stored session, migrating once from the unscoped keychain name of earlier builds if it is this tenant's. */
   private async loadMigrating(): Promise<StoredSession | null> {
     const session = await this.deps.storage.load();
     if (session || this.migrated) return session;

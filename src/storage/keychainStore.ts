@@ -41,7 +41,7 @@ export class KeychainStore implements SecretStore {
   readonly kind = 'keychain' as const;
   private readonly base: (profile: string) => string;
 
-  /** `scope` undefined: the legacy names of hflogin 0.1 (`session:<profile>`), read only to migrate. */
+  /** `scope` undefined: the legacy names of earlier builds (`session:<profile>`), read only to migrate. */
   constructor(
     private readonly backend: KeyringBackend,
     private readonly scope?: string,
@@ -58,7 +58,7 @@ export class KeychainStore implements SecretStore {
     return `${this.base(profile)}:${gen}:${index}`;
   }
 
-  /** The same keychain under hflogin 0.1's unscoped names, to migrate a session from. */
+  /** The same keychain under the unscoped names of earlier builds, to migrate a session from. */
   legacy(): SecretStore | undefined {
     return this.scope === undefined ? undefined : new KeychainStore(this.backend);
   }

@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
+import { configDirScope } from '../../src/config/paths.js';
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
 import { chunkSize, KeychainStore } from '../../src/storage/keychainStore.js';
 import { MemoryKeyring } from '../helpers/fakeDeps.js';
@@ -68,5 +73,37 @@ describe('keychain store', () => {
     expect(failure).toMatchObject({ exitCode: ExitCode.storage });
     expect((failure as HfloginError).message).toContain('the collection is locked');
     expect((failure as HfloginError).hint).toContain('--storage file');
+  });
+
+  it('keeps config directories apart: items are named session:<profile>@<scope>', async () => {
+    const keyring = new MemoryKeyring();
+    const a = new KeychainStore(keyring, configDirScope('/home/alice/.config/hflogin'));
+    const b = new KeychainStore(keyring, configDirScope('/srv/other-tenant/hflogin'));
+    await a.save('default', 'tenant A');
+    await b.save('default', bigSecret);
+    expect([await a.load('default'), await b.load('default')]).toEqual(['tenant A', bigSecret]);
+    expect(await b.clear('default')).toBe(true);
+    expect([await a.load('default'), await b.load('default')]).toEqual(['tenant A', null]);
+    // What is left is A's manifest and its one chunk.
+    const scopeA = configDirScope('/home/alice/.config/hflogin');
+    expect([...keyring.entries.keys()].sort()).toEqual([
+      `session:default@${scopeA}`,
+      expect.stringMatching(new RegExp(`^session:default@${scopeA}:[0-9a-f]+:0$`)),
+    ]);
+    // The unscoped item of earlier builds is another name; only a migration reads it.
+    expect(await a.legacy()!.load('default')).toBeNull();
+    expect(a.legacy()!.legacy?.()).toBeUndefined();
+  });
+
+  it('names a config directory by its real path, existing or not yet', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hflogin-scope-'));
+    mkdirSync(join(root, 'real'));
+    symlinkSync(join(root, 'real'), join(root, 'link'));
+    expect(configDirScope(join(root, 'link', 'hflogin'))).toBe(configDirScope(join(root, 'real', 'hflogin')));
+    expect(configDirScope(join(root, 'real', '.', 'hflogin'))).toBe(
+      configDirScope(join(root, 'real', 'hflogin')),
+    );
+    expect(configDirScope(join(root, 'real', 'a'))).not.toBe(configDirScope(join(root, 'real', 'b')));
+    expect(configDirScope(root)).toMatch(/^[0-9a-f]{16}$/);
   });
 });
