@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -308,7 +308,7 @@ describe('the session owner', () => {
     await holding;
     expect((await asking).token.accessToken).toBe('at-other');
     expect(calls.prepare).toBe(0);
-    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(waits).toEqual([{ pid: process.pid, host: hostname(), since: expect.any(Number) }]);
   });
 
   it('signs out under the lock: revokes, removes, and a racing refresh finds nothing to write back', async () => {
@@ -370,6 +370,27 @@ describe('the session owner', () => {
         start: null,
       }),
     );
+    expect((await owner.accessToken()).token.accessToken).toBe(`at-${rotation}`);
+  });
+
+  it('stale: a lock from another machine whose heartbeat stopped a minute ago is taken over', async () => {
+    const { provider } = fakeProvider(() => goodAnswer());
+    const { owner, seed, configDir } = harness({ provider, waitMs: 3_000 });
+    await seed(storedSession({ leftS: -10 }));
+    mkdirSync(join(configDir, 'locks'), { recursive: true });
+    const lock = join(configDir, 'locks', 'default.lock');
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: 1234,
+        host: 'build-box-7',
+        token: 'cafebabecafebabe',
+        since: start,
+        start: null,
+      }),
+    );
+    const minuteAgo = new Date(Date.now() - 61_000);
+    utimesSync(lock, minuteAgo, minuteAgo);
     expect((await owner.accessToken()).token.accessToken).toBe(`at-${rotation}`);
   });
 
