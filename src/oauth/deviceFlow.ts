@@ -10,12 +10,13 @@ import type { ProviderContext } from './provider.js';
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
 
 /**
- * Device authorization (RFC 8628 §3.1) for Logto's device-flow app. Logto passes extra parameters
- * (direct_sign_in, ui_locales…) on to its sign-in experience as for the browser flow.
+ * Device authorization (RFC 8628 §3.1) for Logto's device-flow app. Logto passes the extra
+ * parameters (direct_sign_in, resource, ui_locales…) on to its sign-in experience as for the
+ * browser flow; `resource` may repeat.
  */
 export async function requestDeviceCode(
   provider: ProviderContext,
-  parameters: Record<string, string>,
+  parameters: URLSearchParams,
   signal?: AbortSignal,
 ): Promise<DeviceAuthorization> {
   try {
@@ -23,7 +24,7 @@ export async function requestDeviceCode(
       provider.as,
       provider.client,
       oauth.None(),
-      new URLSearchParams(parameters),
+      parameters,
       provider.request(signal),
     );
     return await oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);

@@ -1,7 +1,7 @@
 import type { TokenEndpointResponse } from 'oauth4webapi';
 
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { organizationsScope } from '../logto/signInUrl.js';
+import { organizationsScope } from '../logto/authorizationParameters.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import type { SecretStore } from '../storage/secretStore.js';
 import type { AudienceToken, StoredSession } from './session.js';

@@ -3,23 +3,12 @@ import * as oauth from 'oauth4webapi';
 import type { CommandDeps } from '../commands/deps.js';
 import { writeLine } from '../io/terminal.js';
 import { terminalQrCode } from '../io/qrCode.js';
-import { requestedScopes, type SignInChoices } from '../logto/signInUrl.js';
+import { logtoAuthorizationParameters, type SignInChoices } from '../logto/authorizationParameters.js';
 import { pollDeviceToken, requestDeviceCode } from '../oauth/deviceFlow.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
-
-/** The Logto parameters a device authorization carries (Logto hands them to its sign-in pages). */
-export function deviceParameters(choices: SignInChoices): Record<string, string> {
-  const parameters: Record<string, string> = { scope: requestedScopes(choices).join(' ') };
-  if (choices.connector !== false) parameters.direct_sign_in = `social:${choices.connector}`;
-  if (choices.signUp) parameters.first_screen = 'register';
-  if (choices.loginHint) parameters.login_hint = choices.loginHint;
-  if (choices.uiLocales) parameters.ui_locales = choices.uiLocales;
-  if (choices.organizationId) parameters.organization_id = choices.organizationId;
-  return parameters;
-}
 
 /**
  * The device flow (RFC 8628) with the tenant's device-flow app: shows where to go and the code (and
@@ -32,7 +21,7 @@ export async function deviceSignIn(
   signal: AbortSignal,
   emit: EmitLoginEvent = () => {},
 ): Promise<oauth.TokenEndpointResponse> {
-  const device = await requestDeviceCode(provider, deviceParameters(choices), signal);
+  const device = await requestDeviceCode(provider, logtoAuthorizationParameters(choices), signal);
   const url = device.verification_uri_complete ?? device.verification_uri;
   emit({
     event: 'device',

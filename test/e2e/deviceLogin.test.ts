@@ -124,6 +124,26 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(run.stderr()).toContain('The device code expired before the sign-in was approved');
   });
 
+  it('carries --resource in the device authorization, so the session can get tokens for that API', async () => {
+    const api = 'https://api.example.com';
+    const run = loginDevice('--resource', api);
+    const { url } = await verificationUrl(run);
+    const authorization = emulator.stats.deviceAuthorizations.at(-1);
+    expect(authorization?.clientId).toBe(emulator.deviceAppId);
+    expect(authorization?.params.resource).toEqual([api]);
+    expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
+
+    await page.goto(url);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    await page.locator('#device-success-page').waitFor();
+    expect(await run.exit).toBe(0);
+
+    const token = runHflogin(['token', '--resource', api, '--json'], isolated.env);
+    expect(await token.exit).toBe(0);
+    expect(JSON.parse(token.stdout())).toMatchObject({ resource: api });
+  });
+
   it('exits 1 when the person cancels on the device page', async () => {
     const run = loginDevice();
     const { url } = await verificationUrl(run);

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { signInUrl } from '../../src/logto/signInUrl.js';
+import { discover, type ProviderContext } from '../../src/oauth/provider.js';
+import { deviceSignIn } from '../../src/signIn/deviceSignIn.js';
+
+type Answer = { status: number; body: Record<string, unknown> } | 'drop-connection';
+
+/**
+ * A provider that only knows the device flow, scripted per test: it records what the device
+ * authorization carried and when each poll came, and answers polls as `answerPoll` says.
+ */
+interface FakeProvider {
+  endpoint: string;
+  deviceAuthorizations: URLSearchParams[];
+  polls: number[];
+  device: { expires_in: number; interval: number };
+  answerPoll: (index: number) => Answer | Promise<Answer>;
+  close(): Promise<void>;
+}
+
+const pending: Answer = { status: 400, body: { error: 'authorization_pending' } };
+
+async function startFakeProvider(): Promise<FakeProvider> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${endpoint}/oidc`;
+  const fake: FakeProvider = {
+    endpoint,
+    deviceAuthorizations: [],
+    polls: [],
+    device: { expires_in: 600, interval: 1 },
+    answerPoll: () => pending,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      void (async () => {
+        const path = new URL(req.url ?? '/', endpoint).pathname;
+        if (path === '/oidc/.well-known/openid-configuration') {
+          return send(res, 200, {
+            issuer,
+            authorization_endpoint: `${issuer}/auth`,
+            device_authorization_endpoint: `${issuer}/device/auth`,
+            token_endpoint: `${issuer}/token`,
+            jwks_uri: `${issuer}/jwks`,
+          });
+        }
+        if (path === '/oidc/device/auth') {
+          fake.deviceAuthorizations.push(new URLSearchParams(text));
+          return send(res, 200, {
+            device_code: 'device-code-0123456789',
+            user_code: 'ABCD-EFGH',
+            verification_uri: `${issuer}/device`,
+            verification_uri_complete: `${issuer}/device?user_code=ABCD-EFGH`,
+            ...fake.device,
+          });
+        }
+        if (path === '/oidc/token') {
+          fake.polls.push(Date.now());
+          const answer = await fake.answerPoll(fake.polls.length - 1);
+          if (answer === 'drop-connection') return res.socket?.destroy();
+          return send(res, answer.status, answer.body);
+        }
+        send(res, 404, { error: 'not_found' });
+      })();
+    });
+  });
+  return fake;
+}
+
+const choices: SignInChoices = {
+  connector: 'huggingface',
+  signUp: true,
+  scopes: ['read:models'],
+  resources: ['https://api.example.com', 'https://other.example.com'],
+  organizationId: 'org-open-models',
+  loginHint: 'alice@example.com',
+  prompt: 'consent',
+  uiLocales: 'th',
+};
+
+/** The protocol's own values in the browser URL; everything else is Logto's. */
+const browserProtocolParameters = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'prompt',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+const sorted = (entries: Iterable<[string, string]>) =>
+  [...entries].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+
+describe('device sign-in', () => {
+  let fake: FakeProvider;
+  let provider: ProviderContext;
+
+  beforeEach(async () => {
+    fake = await startFakeProvider();
+    provider = await discover(fake.endpoint, 'device-app');
+  });
+  afterEach(() => fake.close());
+
+  it('sends the same Logto parameters as the browser URL, every resource included', async () => {
+    const controller = new AbortController();
+    const ended = deviceSignIn(provider, choices, { stderr: new PassThrough() }, controller.signal).catch(
+      () => undefined,
+    );
+    await expect.poll(() => fake.deviceAuthorizations.length).toBe(1);
+    controller.abort();
+    await ended;
+
+    const browser = signInUrl(
+      {
+        authorizationEndpoint: provider.as.authorization_endpoint!,
+        clientId: 'browser-app',
+        redirectUri: 'http://127.0.0.1:5000/callback',
+        state: 's',
+        nonce: 'n',
+        codeChallenge: 'c',
+      },
+      choices,
+    ).searchParams;
+    const browserLogto = [...browser].filter(([name]) => !browserProtocolParameters.has(name));
+    const device = fake.deviceAuthorizations[0]!;
+    const deviceLogto = [...device].filter(([name]) => name !== 'client_id');
+
+    expect(sorted(deviceLogto)).toEqual(sorted(browserLogto));
+    expect(device.getAll('resource')).toEqual(['https://api.example.com', 'https://other.example.com']);
+    expect(device.get('direct_sign_in')).toBe('social:huggingface');
+    expect(device.get('organization_id')).toBe('org-open-models');
+    expect(device.get('client_id')).toBe('device-app');
+  });
+});
