@@ -2,12 +2,12 @@ import type { Writable } from 'node:stream';
 
 import * as oauth from 'oauth4webapi';
 
-import type { CommandDeps } from '../commands/deps.js';
+import type { BrowserOpener } from '../io/browser.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { startSpinner } from '../io/spinner.js';
-import { askLine, isInteractive, waitForKey } from '../io/terminalInput.js';
+import { askLine, isInteractive, waitForKey, type TerminalInput } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
 import type { SignInChoices } from '../logto/authorizationParameters.js';
 import { signInUrl } from '../logto/signInUrl.js';
@@ -35,6 +35,16 @@ export interface BrowserSignInInput {
   colour?: boolean;
 }
 
+/** What the browser sign-in uses of the command's dependencies. */
+export interface BrowserSignInDeps {
+  stdin: TerminalInput;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Aborted when the person presses Ctrl+C. */
+  signal: AbortSignal;
+  openBrowser: BrowserOpener;
+}
+
 type Outcome =
   | { kind: 'code'; params: URLSearchParams; respond?: (page: Page) => Promise<void> }
   | { kind: 'device'; tokens: oauth.TokenEndpointResponse; provider: ProviderContext };
@@ -49,7 +59,10 @@ function connectorName(target: string): string {
  * terminal, the address the browser ended on can be pasted back, and a key press switches to the
  * device flow. Whichever path finishes first wins; the others are withdrawn.
  */
-export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps): Promise<SignInResult> {
+export async function browserSignIn(
+  input: BrowserSignInInput,
+  deps: BrowserSignInDeps,
+): Promise<SignInResult> {
   const { provider, choices } = input;
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -188,7 +201,11 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
   }
 }
 
-async function openIfPossible(url: string, input: BrowserSignInInput, deps: CommandDeps): Promise<boolean> {
+async function openIfPossible(
+  url: string,
+  input: BrowserSignInInput,
+  deps: BrowserSignInDeps,
+): Promise<boolean> {
   if (!input.openBrowser) {
     writeLine(deps.stderr, 'Not opening a browser (--no-browser).');
     return false;
@@ -227,7 +244,7 @@ interface AlternativesInput {
   redirectUri: string;
   state: string;
   input: BrowserSignInInput;
-  deps: CommandDeps;
+  deps: BrowserSignInDeps;
   signal: AbortSignal;
 }
 

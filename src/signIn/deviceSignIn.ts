@@ -1,6 +1,7 @@
+import type { Writable } from 'node:stream';
+
 import * as oauth from 'oauth4webapi';
 
-import type { CommandDeps } from '../commands/deps.js';
 import { writeLine } from '../io/terminal.js';
 import { terminalQrCode } from '../io/qrCode.js';
 import { logtoAuthorizationParameters, type SignInChoices } from '../logto/authorizationParameters.js';
@@ -17,7 +18,7 @@ import type { SignInResult } from './signInResult.js';
 export async function deviceSignIn(
   provider: ProviderContext,
   choices: SignInChoices,
-  deps: Pick<CommandDeps, 'stderr'>,
+  deps: { stderr: Writable },
   signal: AbortSignal,
   emit: EmitLoginEvent = () => {},
 ): Promise<oauth.TokenEndpointResponse> {
