@@ -6,7 +6,6 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { startSpinner } from '../io/spinner.js';
 import { writeLine } from '../io/terminal.js';
 import { isInteractive } from '../io/terminalInput.js';
-import { waitFor } from '../io/wait.js';
 import type { SignInChoices } from '../logto/authorizationParameters.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
 import { uiLocalesFromEnv, validateChoices } from '../logto/signInUrl.js';
@@ -123,10 +122,10 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
 
   let result: SignInResult;
   if (options.device) {
-    const tokens = await waitFor(deviceSignIn(deviceProvider!, choices, deps, deps.signal, emit), {
-      timeoutMs: options.timeout * 1000,
+    const tokens = await deviceSignIn(deviceProvider!, choices, deps, {
       signal: deps.signal,
-      what: 'the device sign-in',
+      timeoutSeconds: options.timeout,
+      emit,
     });
     result = deviceResult(deviceProvider!, tokens);
   } else {

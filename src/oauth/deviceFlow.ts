@@ -33,68 +33,115 @@ export async function requestDeviceCode(
   }
 }
 
+/** The provider's expired_token, or the code's expires_in reached here first: exit 124. */
+export function codeExpired(): HfloginError {
+  return new HfloginError('The device code expired before the sign-in was approved.', {
+    code: 'expired_token',
+    exitCode: ExitCode.timedOut,
+    hint: 'Run hflogin login --device again and approve within the time shown.',
+  });
+}
+
+export interface PollDeadline {
+  /** When polling ends (ms since the epoch): no poll is sent at or after it. */
+  at: number;
+  /** What the sign-in ends with then (exit 124, naming the limit that was reached). */
+  reached: () => HfloginError;
+}
+
 export interface PollOptions {
+  /** Aborted on Ctrl+C, or when another way of signing in has won. */
   signal: AbortSignal;
+  deadline: PollDeadline;
   /** Called after each `slow_down`, with the new interval in seconds. */
   onSlowDown?: (intervalSeconds: number) => void;
 }
 
+/** A poll sent closer than this to the deadline would mostly be answered after it, so is not sent. */
+const lastPollMarginMs = 250;
+
 /**
  * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): every `interval` seconds
  * (5 when the provider does not say, as Logto does not), 5 s more after each `slow_down`;
- * `expired_token` is exit 124, `access_denied` exit 1.
+ * `expired_token` is exit 124, `access_denied` exit 1; at the deadline, or when `signal` aborts,
+ * polling stops at once.
  */
 export async function pollDeviceToken(
   provider: ProviderContext,
   device: DeviceAuthorization,
   options: PollOptions,
 ): Promise<oauth.TokenEndpointResponse> {
+  const { deadline } = options;
+  // Aborting at the deadline also ends a poll in flight, so nothing is sent or awaited after it.
+  const expiry = new AbortController();
+  const timer = setTimeout(() => expiry.abort(deadline.reached()), Math.max(0, deadline.at - Date.now()));
+  const signal = AbortSignal.any([options.signal, expiry.signal]);
+  const stopped = () => (signal.reason instanceof HfloginError ? signal.reason : interrupted());
   let interval = device.interval ?? 5;
-  for (;;) {
-    try {
-      await sleep(interval * 1000, undefined, { signal: options.signal });
-    } catch {
-      throw interrupted();
-    }
-    try {
-      const response = await oauth.deviceCodeGrantRequest(
-        provider.as,
-        provider.client,
-        oauth.None(),
-        device.device_code,
-        provider.request(options.signal),
-      );
-      const tokens = await oauth.processDeviceCodeResponse(provider.as, provider.client, response);
-      if (tokens.id_token)
-        await oauth.validateApplicationLevelSignature(
-          provider.as,
-          response,
-          provider.request(options.signal),
-        );
-      return tokens;
-    } catch (error) {
-      if (error instanceof oauth.ResponseBodyError) {
-        if (error.error === 'authorization_pending') continue;
-        if (error.error === 'slow_down') {
-          interval += 5;
-          options.onSlowDown?.(interval);
-          continue;
-        }
-        if (error.error === 'expired_token') {
-          throw new HfloginError('The device code expired before the sign-in was approved.', {
-            code: 'expired_token',
-            exitCode: ExitCode.timedOut,
-            hint: 'Run hflogin login --device again and approve within the time shown.',
-          });
-        }
-        if (error.error === 'access_denied') {
-          throw new HfloginError('The sign-in was denied on the device page.', {
-            code: 'access_denied',
-            exitCode: ExitCode.failed,
-          });
-        }
+  try {
+    for (;;) {
+      const left = deadline.at - Date.now();
+      if (left - interval * 1000 < lastPollMarginMs) {
+        // No time for another wait and a poll: wait out the deadline without polling.
+        await pause(left, signal, stopped);
+        throw deadline.reached();
       }
-      throw protocolError(error, 'The device sign-in', provider.host);
+      await pause(interval * 1000, signal, stopped);
+      try {
+        const response = await oauth.deviceCodeGrantRequest(
+          provider.as,
+          provider.client,
+          oauth.None(),
+          device.device_code,
+          provider.request(signal),
+        );
+        const tokens = await oauth.processDeviceCodeResponse(provider.as, provider.client, response);
+        if (tokens.id_token) await verifySignature(provider, response, signal, stopped);
+        return tokens;
+      } catch (error) {
+        if (error instanceof HfloginError) throw error;
+        if (signal.aborted) throw stopped();
+        if (error instanceof oauth.ResponseBodyError) {
+          if (error.error === 'authorization_pending') continue;
+          if (error.error === 'slow_down') {
+            interval += 5;
+            options.onSlowDown?.(interval);
+            continue;
+          }
+          if (error.error === 'expired_token') throw codeExpired();
+          if (error.error === 'access_denied') {
+            throw new HfloginError('The sign-in was denied on the device page.', {
+              code: 'access_denied',
+              exitCode: ExitCode.failed,
+            });
+          }
+        }
+        throw protocolError(error, 'The device sign-in', provider.host);
+      }
     }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function verifySignature(
+  provider: ProviderContext,
+  response: Response,
+  signal: AbortSignal,
+  stopped: () => HfloginError,
+): Promise<void> {
+  try {
+    await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
+  } catch (error) {
+    if (signal.aborted) throw stopped();
+    throw protocolError(error, 'The device sign-in', provider.host);
+  }
+}
+
+async function pause(ms: number, signal: AbortSignal, stopped: () => HfloginError): Promise<void> {
+  try {
+    await sleep(Math.max(0, ms), undefined, { signal });
+  } catch {
+    throw stopped();
   }
 }

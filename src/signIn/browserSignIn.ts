@@ -116,6 +116,7 @@ export async function browserSignIn(
     const opened = await openIfPossible(url.href, input, deps);
     input.emit({ event: 'url', url: url.href, redirectUri: server.redirectUri, opened });
     input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
+    const deadline = Date.now() + input.timeoutSeconds * 1000;
     const interactive = isInteractive(deps.stdin, deps.stderr);
     if (!opened)
       adviseWithoutBrowser(deps.stderr, server.port, interactive, input.deviceProvider !== undefined);
@@ -141,6 +142,7 @@ export async function browserSignIn(
           input,
           deps,
           signal: race.signal,
+          deadline,
           beforeAsking: () => spinner.stop(),
         }),
       );
@@ -246,6 +248,8 @@ interface AlternativesInput {
   input: BrowserSignInInput;
   deps: BrowserSignInDeps;
   signal: AbortSignal;
+  /** When the whole sign-in times out (ms since the epoch); a switch to the device flow keeps it. */
+  deadline: number;
 }
 
 /** The terminal's ways to finish: paste the callback address, or switch to the device flow. */
@@ -264,7 +268,13 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     deps.stderr,
     'Switching to a device code; the browser sign-in keeps listening until one of them finishes.',
   );
-  const tokens = await deviceSignIn(device, input.choices, deps, signal, input.emit);
+  // The race's signal: when the browser or the timeout wins, the device poller stops too. Whole
+  // seconds left, rounded down, so the device flow's own deadline comes no later than the race's.
+  const tokens = await deviceSignIn(device, input.choices, deps, {
+    signal,
+    timeoutSeconds: Math.max(0, Math.floor((options.deadline - Date.now()) / 1000)),
+    emit: input.emit,
+  });
   return { kind: 'device', tokens, provider: device };
 }
 

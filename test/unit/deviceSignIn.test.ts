@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { ExitCode, HfloginError } from '../../src/io/errors.js';
 import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
 import { signInUrl } from '../../src/logto/signInUrl.js';
 import { discover, type ProviderContext } from '../../src/oauth/provider.js';
-import { deviceSignIn } from '../../src/signIn/deviceSignIn.js';
+import type { LoginEvent } from '../../src/signIn/loginEvents.js';
+import { deviceSignIn, type DeviceSignInOptions } from '../../src/signIn/deviceSignIn.js';
 
-type Answer = { status: number; body: Record<string, unknown> } | 'drop-connection';
+type Answer = { status: number; body: Record<string, unknown> };
 
 /**
  * A provider that only knows the device flow, scripted per test: it records what the device
@@ -74,7 +77,6 @@ async function startFakeProvider(): Promise<FakeProvider> {
         if (path === '/oidc/token') {
           fake.polls.push(Date.now());
           const answer = await fake.answerPoll(fake.polls.length - 1);
-          if (answer === 'drop-connection') return res.socket?.destroy();
           return send(res, answer.status, answer.body);
         }
         send(res, 404, { error: 'not_found' });
@@ -113,18 +115,48 @@ const sorted = (entries: Iterable<[string, string]>) =>
 describe('device sign-in', () => {
   let fake: FakeProvider;
   let provider: ProviderContext;
+  let stderr: PassThrough;
+  let written: string;
+  let events: LoginEvent[];
 
   beforeEach(async () => {
     fake = await startFakeProvider();
     provider = await discover(fake.endpoint, 'device-app');
+    stderr = new PassThrough();
+    written = '';
+    stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    events = [];
   });
   afterEach(() => fake.close());
 
+  /** Starts a device sign-in that is expected to fail; resolves with how and when it ended. */
+  function start(options: Partial<DeviceSignInOptions> = {}) {
+    const startedAt = Date.now();
+    return deviceSignIn(
+      provider,
+      choices,
+      { stderr },
+      {
+        signal: new AbortController().signal,
+        timeoutSeconds: 300,
+        emit: (event) => events.push(event),
+        ...options,
+      },
+    ).then(
+      () => {
+        throw new Error('the device sign-in was not expected to succeed');
+      },
+      (error: unknown) => ({
+        error: error as HfloginError,
+        endedAt: Date.now(),
+        elapsed: Date.now() - startedAt,
+      }),
+    );
+  }
+
   it('sends the same Logto parameters as the browser URL, every resource included', async () => {
     const controller = new AbortController();
-    const ended = deviceSignIn(provider, choices, { stderr: new PassThrough() }, controller.signal).catch(
-      () => undefined,
-    );
+    const ended = start({ signal: controller.signal });
     await expect.poll(() => fake.deviceAuthorizations.length).toBe(1);
     controller.abort();
     await ended;
@@ -149,5 +181,66 @@ describe('device sign-in', () => {
     expect(device.get('direct_sign_in')).toBe('social:huggingface');
     expect(device.get('organization_id')).toBe('org-open-models');
     expect(device.get('client_id')).toBe('device-app');
+  });
+
+  it('stops at --timeout when it comes before the code expires: exit 124, and no poll after', async () => {
+    const { error, endedAt, elapsed } = await start({ timeoutSeconds: 3 });
+    expect(error).toMatchObject({ code: 'timed_out', exitCode: ExitCode.timedOut });
+    expect(elapsed).toBeGreaterThanOrEqual(3_000 - 50);
+    expect(fake.polls.length).toBeGreaterThan(0);
+    expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
+    expect(events).toContainEqual({ event: 'waiting', for: 'device', timeoutSeconds: 3 });
+    expect(written).toContain('Waiting for approval (times out in 3 s;');
+    const polls = fake.polls.length;
+    await sleep(2_000);
+    expect(fake.polls.length).toBe(polls);
+  });
+
+  it('stops when the code expires first, saying so (expired_token, exit 124)', async () => {
+    fake.device.expires_in = 2;
+    const { error, endedAt } = await start({ timeoutSeconds: 300 });
+    expect(error).toMatchObject({ code: 'expired_token', exitCode: ExitCode.timedOut });
+    expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
+    expect(events).toContainEqual({ event: 'waiting', for: 'device', timeoutSeconds: 2 });
+    expect(written).toContain('Waiting for approval (the code expires in 2 s;');
+  });
+
+  it('stops polling when its signal aborts (another way won, or Ctrl+C): exit 130, no request after', async () => {
+    const controller = new AbortController();
+    const ended = start({ signal: controller.signal });
+    await expect.poll(() => fake.polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    controller.abort();
+    const abortedAt = Date.now();
+    const { error } = await ended;
+    expect(error).toMatchObject({ code: 'interrupted', exitCode: ExitCode.interrupted });
+    await sleep(2_500);
+    expect(fake.polls.every((time) => time <= abortedAt)).toBe(true);
+  });
+
+  it('abandons a poll in flight when its signal aborts', async () => {
+    let answered = Number.POSITIVE_INFINITY;
+    fake.answerPoll = async () => {
+      await sleep(3_000);
+      answered = Date.now();
+      return pending;
+    };
+    const controller = new AbortController();
+    const ended = start({ signal: controller.signal });
+    await expect.poll(() => fake.polls.length, { timeout: 10_000 }).toBe(1);
+    controller.abort();
+    const { error, endedAt } = await ended;
+    expect(error).toMatchObject({ code: 'interrupted' });
+    expect(endedAt).toBeLessThan(answered);
+  });
+
+  it.each<[string, Answer]>([
+    ['invalid_grant', { status: 400, body: { error: 'invalid_grant' } }],
+    ['invalid_client', { status: 401, body: { error: 'invalid_client' } }],
+    ['expired_token', { status: 400, body: { error: 'expired_token' } }],
+  ])('ends at once on %s', async (code, answer) => {
+    fake.answerPoll = () => answer;
+    const { error } = await start();
+    expect(error).toMatchObject({ code });
+    expect(fake.polls).toHaveLength(1);
   });
 });
