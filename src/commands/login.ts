@@ -126,6 +126,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
       signal: deps.signal,
       timeoutSeconds: options.timeout,
       emit,
+      debug,
     });
     result = deviceResult(deviceProvider!, tokens);
   } else {
@@ -140,6 +141,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
         deviceProvider,
         emit,
         colour: options.color,
+        debug,
       },
       deps,
     );

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import * as oauth from 'oauth4webapi';
 
+import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
 import { protocolError } from './errors.js';
@@ -55,8 +56,11 @@ export interface PollOptions {
   deadline: PollDeadline;
   /** Called after each `slow_down`, with the new interval in seconds. */
   onSlowDown?: (intervalSeconds: number) => void;
+  debug?: DebugLog;
 }
 
+/** The longest wait between polls while the provider is failing. */
+const maxRetrySeconds = 30;
 /** A poll sent closer than this to the deadline would mostly be answered after it, so is not sent. */
 const lastPollMarginMs = 250;
 
@@ -64,7 +68,9 @@ const lastPollMarginMs = 250;
  * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): every `interval` seconds
  * (5 when the provider does not say, as Logto does not), 5 s more after each `slow_down`;
  * `expired_token` is exit 124, `access_denied` exit 1; at the deadline, or when `signal` aborts,
- * polling stops at once.
+ * polling stops at once. A failing provider (HTTP 5xx, network trouble) is asked again, backing off,
+ * until the deadline: the code on the person's other device is still good, and a sign-in there
+ * should not be lost to one bad answer.
  */
 export async function pollDeviceToken(
   provider: ProviderContext,
@@ -78,15 +84,17 @@ export async function pollDeviceToken(
   const signal = AbortSignal.any([options.signal, expiry.signal]);
   const stopped = () => (signal.reason instanceof HfloginError ? signal.reason : interrupted());
   let interval = device.interval ?? 5;
+  let failures = 0;
+  let wait = interval;
   try {
     for (;;) {
       const left = deadline.at - Date.now();
-      if (left - interval * 1000 < lastPollMarginMs) {
+      if (left - wait * 1000 < lastPollMarginMs) {
         // No time for another wait and a poll: wait out the deadline without polling.
         await pause(left, signal, stopped);
         throw deadline.reached();
       }
-      await pause(interval * 1000, signal, stopped);
+      await pause(wait * 1000, signal, stopped);
       try {
         const response = await oauth.deviceCodeGrantRequest(
           provider.as,
@@ -96,15 +104,22 @@ export async function pollDeviceToken(
           provider.request(signal),
         );
         const tokens = await oauth.processDeviceCodeResponse(provider.as, provider.client, response);
+        // Outside the retries: the code is spent once tokens are issued, so a failure here is final.
         if (tokens.id_token) await verifySignature(provider, response, signal, stopped);
         return tokens;
       } catch (error) {
         if (error instanceof HfloginError) throw error;
         if (signal.aborted) throw stopped();
         if (error instanceof oauth.ResponseBodyError) {
-          if (error.error === 'authorization_pending') continue;
+          if (error.error === 'authorization_pending') {
+            failures = 0;
+            wait = interval;
+            continue;
+          }
           if (error.error === 'slow_down') {
+            failures = 0;
             interval += 5;
+            wait = interval;
             options.onSlowDown?.(interval);
             continue;
           }
@@ -116,7 +131,12 @@ export async function pollDeviceToken(
             });
           }
         }
-        throw protocolError(error, 'The device sign-in', provider.host);
+        const failure = protocolError(error, 'The device sign-in', provider.host);
+        if (!isTransient(failure)) throw failure;
+        failures += 1;
+        // The interval first, then doubling, at most 30 s (or the interval, if that is longer).
+        wait = Math.max(interval, Math.min(interval * 2 ** (failures - 1), maxRetrySeconds));
+        options.debug?.(`${failure.message} Polling again in ${wait} s (retry ${failures}).`);
       }
     }
   } finally {
@@ -136,6 +156,14 @@ async function verifySignature(
     if (signal.aborted) throw stopped();
     throw protocolError(error, 'The device sign-in', provider.host);
   }
+}
+
+/**
+ * What protocolError calls exit 5 (HTTP 5xx, unreachable, no answer in time) may pass, so it is
+ * worth asking again; an untrusted TLS certificate will not, so it ends the sign-in like a refusal.
+ */
+function isTransient(failure: HfloginError): boolean {
+  return failure.exitCode === ExitCode.network && failure.code !== 'tls_untrusted';
 }
 
 async function pause(ms: number, signal: AbortSignal, stopped: () => HfloginError): Promise<void> {

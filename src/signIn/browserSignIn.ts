@@ -4,6 +4,7 @@ import * as oauth from 'oauth4webapi';
 
 import type { BrowserOpener } from '../io/browser.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
+import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { startSpinner } from '../io/spinner.js';
@@ -33,6 +34,7 @@ export interface BrowserSignInInput {
   emit: EmitLoginEvent;
   /** false with --no-color. */
   colour?: boolean;
+  debug?: DebugLog;
 }
 
 /** What the browser sign-in uses of the command's dependencies. */
@@ -274,6 +276,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     signal,
     timeoutSeconds: Math.max(0, Math.floor((options.deadline - Date.now()) / 1000)),
     emit: input.emit,
+    debug: input.debug,
   });
   return { kind: 'device', tokens, provider: device };
 }

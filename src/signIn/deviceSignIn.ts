@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 
 import * as oauth from 'oauth4webapi';
 
+import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { terminalQrCode } from '../io/qrCode.js';
 import { writeLine } from '../io/terminal.js';
@@ -18,6 +19,7 @@ export interface DeviceSignInOptions {
   /** --timeout: the wait ends then, or when the code expires if that comes first. */
   timeoutSeconds: number;
   emit?: EmitLoginEvent;
+  debug?: DebugLog;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function deviceSignIn(
   return pollDeviceToken(provider, device, {
     signal: options.signal,
     deadline: deadline.poll,
+    debug: options.debug,
     onSlowDown: (interval) =>
       writeLine(io.stderr, `The provider asked hflogin to poll less often: every ${interval} s now.`),
   });

@@ -194,6 +194,33 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(JSON.parse(token.stdout())).toMatchObject({ resource: api });
   });
 
+  it('rides out HTTP 500s while polling, retrying (shown with --debug), and signs in once they stop', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const run = loginDevice('--debug');
+    const { url } = await verificationUrl(run);
+    emulator.options.networkFault = 'http_500';
+    try {
+      await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/\(retry 2\)/);
+    } finally {
+      emulator.options.networkFault = null;
+    }
+    await page.goto(url);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    await page.locator('#device-success-page').waitFor();
+
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toMatch(
+      /debug: The device sign-in: \S+ answered HTTP 500\. Polling again in 1 s \(retry 1\)/,
+    );
+    expect(run.stderr()).toMatch(/Polling again in 2 s \(retry 2\)/);
+    expect(run.stderr()).toContain('Signed in as alice-hf (Hugging Face)');
+    expect(newDeviceCodes(before)).toHaveLength(1);
+    // --debug shows the retries, never a token.
+    expect(run.stderr()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    for (const token of emulator.stats.issuedTokens) expect(run.stderr()).not.toContain(token);
+  });
+
   it('exits 1 when the person cancels on the device page', async () => {
     const run = loginDevice();
     const { url } = await verificationUrl(run);

@@ -12,7 +12,7 @@ import { discover, type ProviderContext } from '../../src/oauth/provider.js';
 import type { LoginEvent } from '../../src/signIn/loginEvents.js';
 import { deviceSignIn, type DeviceSignInOptions } from '../../src/signIn/deviceSignIn.js';
 
-type Answer = { status: number; body: Record<string, unknown> };
+type Answer = { status: number; body: Record<string, unknown> } | 'drop-connection';
 
 /**
  * A provider that only knows the device flow, scripted per test: it records what the device
@@ -77,6 +77,7 @@ async function startFakeProvider(): Promise<FakeProvider> {
         if (path === '/oidc/token') {
           fake.polls.push(Date.now());
           const answer = await fake.answerPoll(fake.polls.length - 1);
+          if (answer === 'drop-connection') return res.socket?.destroy();
           return send(res, answer.status, answer.body);
         }
         send(res, 404, { error: 'not_found' });
@@ -118,6 +119,7 @@ describe('device sign-in', () => {
   let stderr: PassThrough;
   let written: string;
   let events: LoginEvent[];
+  let debugLines: string[];
 
   beforeEach(async () => {
     fake = await startFakeProvider();
@@ -126,6 +128,7 @@ describe('device sign-in', () => {
     written = '';
     stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));
     events = [];
+    debugLines = [];
   });
   afterEach(() => fake.close());
 
@@ -140,6 +143,7 @@ describe('device sign-in', () => {
         signal: new AbortController().signal,
         timeoutSeconds: 300,
         emit: (event) => events.push(event),
+        debug: (line) => debugLines.push(line),
         ...options,
       },
     ).then(
@@ -231,6 +235,36 @@ describe('device sign-in', () => {
     const { error, endedAt } = await ended;
     expect(error).toMatchObject({ code: 'interrupted' });
     expect(endedAt).toBeLessThan(answered);
+  });
+
+  it('asks again after HTTP 5xx and network errors, backing off, and a refusal still ends it at once', async () => {
+    const script: Answer[] = [
+      { status: 500, body: { error: 'server_error' } },
+      'drop-connection',
+      { status: 503, body: {} },
+      { status: 400, body: { error: 'access_denied' } },
+    ];
+    fake.answerPoll = (index) => script[index] ?? pending;
+    const { error } = await start();
+    expect(error).toMatchObject({ code: 'access_denied', exitCode: ExitCode.failed });
+    expect(fake.polls).toHaveLength(4);
+    // The interval (1 s) first, then doubling.
+    const gaps = fake.polls.slice(1).map((time, index) => time - fake.polls[index]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(1_000 - 50);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2_000 - 50);
+    expect(gaps[2]).toBeGreaterThanOrEqual(4_000 - 50);
+    expect(debugLines).toHaveLength(3);
+    expect(debugLines[0]).toMatch(/HTTP 500\. Polling again in 1 s \(retry 1\)/);
+    expect(debugLines[1]).toMatch(/cannot reach .*\. Polling again in 2 s \(retry 2\)/);
+    expect(debugLines[2]).toMatch(/HTTP 503\. Polling again in 4 s \(retry 3\)/);
+  }, 20_000);
+
+  it('keeps asking a failing provider until the deadline, then exit 124 with no poll after', async () => {
+    fake.answerPoll = () => ({ status: 500, body: {} });
+    const { error, endedAt } = await start({ timeoutSeconds: 4 });
+    expect(error).toMatchObject({ code: 'timed_out', exitCode: ExitCode.timedOut });
+    expect(fake.polls.length).toBeGreaterThan(1);
+    expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
   });
 
   it.each<[string, Answer]>([
