@@ -6,9 +6,9 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { startSpinner } from '../io/spinner.js';
 import { writeLine } from '../io/terminal.js';
 import { isInteractive } from '../io/terminalInput.js';
-import { waitFor } from '../io/wait.js';
+import type { SignInChoices } from '../logto/authorizationParameters.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
-import { uiLocalesFromEnv, validateChoices, type SignInChoices } from '../logto/signInUrl.js';
+import { uiLocalesFromEnv, validateChoices } from '../logto/signInUrl.js';
 import { errorPage, successPage } from '../loopback/pages.js';
 import { protocolError } from '../oauth/errors.js';
 import { discover, withClient } from '../oauth/provider.js';
@@ -120,10 +120,11 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
 
   let result: SignInResult;
   if (options.device) {
-    const tokens = await waitFor(deviceSignIn(deviceProvider!, choices, deps, deps.signal, emit), {
-      timeoutMs: options.timeout * 1000,
+    const tokens = await deviceSignIn(deviceProvider!, choices, deps, {
       signal: deps.signal,
-      what: 'the device sign-in',
+      timeoutSeconds: options.timeout,
+      emit,
+      debug,
     });
     result = deviceResult(deviceProvider!, tokens);
   } else {
@@ -138,6 +139,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
         deviceProvider,
         emit,
         colour: options.color,
+        debug,
       },
       deps,
     );

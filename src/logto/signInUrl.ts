@@ -1,22 +1,5 @@
 import { usageError } from '../io/errors.js';
-
-/** SPEC: `openid offline_access profile email identities`; Logto issues refresh tokens only with
- * offline_access *and* prompt=consent. */
-export const defaultScopes = ['openid', 'offline_access', 'profile', 'email', 'identities'];
-export const organizationsScope = 'urn:logto:scope:organizations';
-
-export interface SignInChoices {
-  /** Social connector target for `direct_sign_in=social:<target>`; `false` shows Logto's own page. */
-  connector: string | false;
-  signUp: boolean;
-  /** Extra scopes, added to the defaults. */
-  scopes: string[];
-  resources: string[];
-  organizationId: string | undefined;
-  loginHint: string | undefined;
-  prompt: string;
-  uiLocales: string | undefined;
-}
+import { logtoAuthorizationParameters, type SignInChoices } from './authorizationParameters.js';
 
 export interface ProtocolValues {
   authorizationEndpoint: string;
@@ -92,32 +75,22 @@ export function validateChoices(choices: SignInChoices): SignInChoices {
   return choices;
 }
 
-export function requestedScopes(choices: SignInChoices): string[] {
-  const scopes = new Set([...defaultScopes, ...choices.scopes]);
-  // Organization tokens need this scope in the grant (Logto refresh-token grant).
-  if (choices.organizationId) scopes.add(organizationsScope);
-  return [...scopes];
-}
-
-/** The authorization request hflogin sends to Logto. */
+/**
+ * The authorization request hflogin sends to Logto in the browser: the protocol's values here, and
+ * Logto's parameters from the builder the device flow shares.
+ */
 export function signInUrl(protocol: ProtocolValues, choices: SignInChoices): URL {
   const url = new URL(protocol.authorizationEndpoint);
   const params = url.searchParams;
   params.set('client_id', protocol.clientId);
   params.set('redirect_uri', protocol.redirectUri);
   params.set('response_type', 'code');
-  params.set('scope', requestedScopes(choices).join(' '));
   params.set('prompt', choices.prompt);
   params.set('state', protocol.state);
   params.set('nonce', protocol.nonce);
   params.set('code_challenge', protocol.codeChallenge);
   params.set('code_challenge_method', 'S256');
-  if (choices.connector !== false) params.set('direct_sign_in', `social:${choices.connector}`);
-  if (choices.signUp) params.set('first_screen', 'register');
-  if (choices.loginHint) params.set('login_hint', choices.loginHint);
-  if (choices.uiLocales) params.set('ui_locales', choices.uiLocales);
-  if (choices.organizationId) params.set('organization_id', choices.organizationId);
-  for (const resource of choices.resources) params.append('resource', resource);
+  for (const [name, value] of logtoAuthorizationParameters(choices)) params.append(name, value);
   return url;
 }
 

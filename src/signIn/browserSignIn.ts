@@ -2,14 +2,16 @@ import type { Writable } from 'node:stream';
 
 import * as oauth from 'oauth4webapi';
 
-import type { CommandDeps } from '../commands/deps.js';
+import type { BrowserOpener } from '../io/browser.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
+import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { startSpinner } from '../io/spinner.js';
-import { askLine, isInteractive, waitForKey } from '../io/terminalInput.js';
+import { askLine, isInteractive, waitForKey, type TerminalInput } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
-import { signInUrl, type SignInChoices } from '../logto/signInUrl.js';
+import type { SignInChoices } from '../logto/authorizationParameters.js';
+import { signInUrl } from '../logto/signInUrl.js';
 import { startCallbackServer, type Page } from '../loopback/callbackServer.js';
 import { errorPage } from '../loopback/pages.js';
 import { exchangeCode } from '../oauth/codeExchange.js';
@@ -32,6 +34,17 @@ export interface BrowserSignInInput {
   emit: EmitLoginEvent;
   /** false with --no-color. */
   colour?: boolean;
+  debug?: DebugLog;
+}
+
+/** What the browser sign-in uses of the command's dependencies. */
+export interface BrowserSignInDeps {
+  stdin: TerminalInput;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Aborted when the person presses Ctrl+C. */
+  signal: AbortSignal;
+  openBrowser: BrowserOpener;
 }
 
 type Outcome =
@@ -48,7 +61,10 @@ function connectorName(target: string): string {
  * terminal, the address the browser ended on can be pasted back, and a key press switches to the
  * device flow. Whichever path finishes first wins; the others are withdrawn.
  */
-export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps): Promise<SignInResult> {
+export async function browserSignIn(
+  input: BrowserSignInInput,
+  deps: BrowserSignInDeps,
+): Promise<SignInResult> {
   const { provider, choices } = input;
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -102,6 +118,7 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
     const opened = await openIfPossible(url.href, input, deps);
     input.emit({ event: 'url', url: url.href, redirectUri: server.redirectUri, opened });
     input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
+    const deadline = Date.now() + input.timeoutSeconds * 1000;
     const interactive = isInteractive(deps.stdin, deps.stderr);
     if (!opened)
       adviseWithoutBrowser(deps.stderr, server.port, interactive, input.deviceProvider !== undefined);
@@ -127,6 +144,7 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
           input,
           deps,
           signal: race.signal,
+          deadline,
           beforeAsking: () => spinner.stop(),
         }),
       );
@@ -187,7 +205,11 @@ export async function browserSignIn(input: BrowserSignInInput, deps: CommandDeps
   }
 }
 
-async function openIfPossible(url: string, input: BrowserSignInInput, deps: CommandDeps): Promise<boolean> {
+async function openIfPossible(
+  url: string,
+  input: BrowserSignInInput,
+  deps: BrowserSignInDeps,
+): Promise<boolean> {
   if (!input.openBrowser) {
     writeLine(deps.stderr, 'Not opening a browser (--no-browser).');
     return false;
@@ -226,8 +248,10 @@ interface AlternativesInput {
   redirectUri: string;
   state: string;
   input: BrowserSignInInput;
-  deps: CommandDeps;
+  deps: BrowserSignInDeps;
   signal: AbortSignal;
+  /** When the whole sign-in times out (ms since the epoch); a switch to the device flow keeps it. */
+  deadline: number;
 }
 
 /** The terminal's ways to finish: paste the callback address, or switch to the device flow. */
@@ -246,7 +270,14 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     deps.stderr,
     'Switching to a device code; the browser sign-in keeps listening until one of them finishes.',
   );
-  const tokens = await deviceSignIn(device, input.choices, deps, signal, input.emit);
+  // The race's signal: when the browser or the timeout wins, the device poller stops too. Whole
+  // seconds left, rounded down, so the device flow's own deadline comes no later than the race's.
+  const tokens = await deviceSignIn(device, input.choices, deps, {
+    signal,
+    timeoutSeconds: Math.max(0, Math.floor((options.deadline - Date.now()) / 1000)),
+    emit: input.emit,
+    debug: input.debug,
+  });
   return { kind: 'device', tokens, provider: device };
 }
 

@@ -1,38 +1,42 @@
+import type { Writable } from 'node:stream';
+
 import * as oauth from 'oauth4webapi';
 
-import type { CommandDeps } from '../commands/deps.js';
-import { writeLine } from '../io/terminal.js';
+import type { DebugLog } from '../io/debug.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
 import { terminalQrCode } from '../io/qrCode.js';
-import { requestedScopes, type SignInChoices } from '../logto/signInUrl.js';
-import { pollDeviceToken, requestDeviceCode } from '../oauth/deviceFlow.js';
+import { writeLine } from '../io/terminal.js';
+import { logtoAuthorizationParameters, type SignInChoices } from '../logto/authorizationParameters.js';
+import { codeExpired, pollDeviceToken, requestDeviceCode, type PollDeadline } from '../oauth/deviceFlow.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
 
-/** The Logto parameters a device authorization carries (Logto hands them to its sign-in pages). */
-export function deviceParameters(choices: SignInChoices): Record<string, string> {
-  const parameters: Record<string, string> = { scope: requestedScopes(choices).join(' ') };
-  if (choices.connector !== false) parameters.direct_sign_in = `social:${choices.connector}`;
-  if (choices.signUp) parameters.first_screen = 'register';
-  if (choices.loginHint) parameters.login_hint = choices.loginHint;
-  if (choices.uiLocales) parameters.ui_locales = choices.uiLocales;
-  if (choices.organizationId) parameters.organization_id = choices.organizationId;
-  return parameters;
+export interface DeviceSignInOptions {
+  /** Aborted on Ctrl+C (exit 130), or when another way of signing in has won. */
+  signal: AbortSignal;
+  /** --timeout: the wait ends then, or when the code expires if that comes first. */
+  timeoutSeconds: number;
+  emit?: EmitLoginEvent;
+  debug?: DebugLog;
 }
 
 /**
  * The device flow (RFC 8628) with the tenant's device-flow app: shows where to go and the code (and
- * a QR code of the complete URL), then polls until the person approves on any device.
+ * a QR code of the complete URL), then polls until the person approves on any device, or until
+ * the deadline: --timeout or the code's expiry, whichever comes first.
  */
 export async function deviceSignIn(
   provider: ProviderContext,
   choices: SignInChoices,
-  deps: Pick<CommandDeps, 'stderr'>,
-  signal: AbortSignal,
-  emit: EmitLoginEvent = () => {},
+  io: { stderr: Writable },
+  options: DeviceSignInOptions,
 ): Promise<oauth.TokenEndpointResponse> {
-  const device = await requestDeviceCode(provider, deviceParameters(choices), signal);
+  const emit = options.emit ?? (() => {});
+  const timeoutAt = Date.now() + options.timeoutSeconds * 1000;
+  const device = await requestDeviceCode(provider, logtoAuthorizationParameters(choices), options.signal);
+  const deadline = deviceDeadline(timeoutAt, Date.now() + device.expires_in * 1000);
   const url = device.verification_uri_complete ?? device.verification_uri;
   emit({
     event: 'device',
@@ -41,21 +45,46 @@ export async function deviceSignIn(
     userCode: device.user_code,
     expiresIn: device.expires_in,
   });
-  emit({ event: 'waiting', for: 'device', timeoutSeconds: device.expires_in });
-  writeLine(
-    deps.stderr,
-    `To sign in to ${provider.host}, open this page on any device and confirm the code:`,
-  );
-  writeLine(deps.stderr, `  ${url}`);
-  writeLine(deps.stderr, `  Code: ${device.user_code}`);
-  writeLine(deps.stderr, terminalQrCode(url));
-  const minutes = Math.max(1, Math.round(device.expires_in / 60));
-  writeLine(deps.stderr, `Waiting for approval (the code expires in ${minutes} min; Ctrl+C to cancel)…`);
+  emit({ event: 'waiting', for: 'device', timeoutSeconds: deadline.seconds });
+  writeLine(io.stderr, `To sign in to ${provider.host}, open this page on any device and confirm the code:`);
+  writeLine(io.stderr, `  ${url}`);
+  writeLine(io.stderr, `  Code: ${device.user_code}`);
+  writeLine(io.stderr, terminalQrCode(url));
+  const limit = deadline.byExpiry
+    ? `the code expires in ${duration(deadline.seconds)}`
+    : `times out in ${duration(deadline.seconds)}`;
+  writeLine(io.stderr, `Waiting for approval (${limit}; Ctrl+C to cancel)…`);
   return pollDeviceToken(provider, device, {
-    signal,
+    signal: options.signal,
+    deadline: deadline.poll,
+    debug: options.debug,
     onSlowDown: (interval) =>
-      writeLine(deps.stderr, `The provider asked hflogin to poll less often: every ${interval} s now.`),
+      writeLine(io.stderr, `The provider asked hflogin to poll less often: every ${interval} s now.`),
   });
+}
+
+/** The wait ends at --timeout or when the code expires, whichever comes first. */
+function deviceDeadline(
+  timeoutAt: number,
+  expiresAt: number,
+): { seconds: number; byExpiry: boolean; poll: PollDeadline } {
+  const byExpiry = expiresAt <= timeoutAt;
+  const at = Math.min(timeoutAt, expiresAt);
+  const seconds = Math.max(0, Math.round((at - Date.now()) / 1000));
+  const reached = byExpiry
+    ? codeExpired
+    : () =>
+        new HfloginError(`Timed out after ${seconds} s waiting for the device sign-in.`, {
+          code: 'timed_out',
+          exitCode: ExitCode.timedOut,
+          hint: 'Run hflogin login --device again (a longer wait: --timeout <seconds>).',
+        });
+  return { seconds, byExpiry, poll: { at, reached } };
+}
+
+/** "45 s", "10 min": seconds while they matter, minutes beyond two. */
+function duration(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
 /** Device-flow tokens as a sign-in result: there is no browser waiting on a loopback to answer. */

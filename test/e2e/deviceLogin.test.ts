@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -122,6 +124,101 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     const run = loginDevice();
     expect(await run.exit).toBe(124);
     expect(run.stderr()).toContain('The device code expired before the sign-in was approved');
+  });
+
+  /** The device codes this test's run was given (the emulator is shared by the file's tests). */
+  function newDeviceCodes(before: Set<string>): string[] {
+    return Object.keys(emulator.stats.devicePolls).filter((code) => !before.has(code));
+  }
+
+  it('ends at --timeout when it comes before the code expires: exit 124, saying so, no poll after', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const startedAt = Date.now();
+    const run = loginDevice('--timeout', '5', '--json');
+    expect(await run.exit).toBe(124);
+    const exitedAt = Date.now();
+    expect(exitedAt - startedAt).toBeGreaterThanOrEqual(5_000);
+    // The message states the real deadline: the 5 s of --timeout, not the code's 10 minutes.
+    expect(run.stderr()).toContain('Waiting for approval (times out in 5 s;');
+    expect(run.stderr()).not.toContain('10 min');
+    expect(run.stderr()).toContain('Timed out after 5 s waiting for the device sign-in');
+    const events = run
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.find((event) => event.event === 'waiting')).toMatchObject({
+      for: 'device',
+      timeoutSeconds: 5,
+    });
+    expect(events.at(-1)).toMatchObject({ event: 'error', code: 'timed_out', exitCode: 124 });
+
+    const codes = newDeviceCodes(before);
+    expect(codes).toHaveLength(1);
+    const polls = emulator.stats.devicePolls[codes[0]!]!;
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((time) => time <= exitedAt)).toBe(true);
+  });
+
+  it('stops polling on Ctrl+C: exit 130, no poll after', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const run = loginDevice();
+    await verificationUrl(run);
+    await expect.poll(() => newDeviceCodes(before), { timeout: 10_000 }).toHaveLength(1);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    const exitedAt = Date.now();
+    await sleep(2_000);
+    expect(emulator.stats.devicePolls[newDeviceCodes(before)[0]!]!.every((time) => time <= exitedAt)).toBe(
+      true,
+    );
+  });
+
+  it('carries --resource in the device authorization, so the session can get tokens for that API', async () => {
+    const api = 'https://api.example.com';
+    const run = loginDevice('--resource', api);
+    const { url } = await verificationUrl(run);
+    const authorization = emulator.stats.deviceAuthorizations.at(-1);
+    expect(authorization?.clientId).toBe(emulator.deviceAppId);
+    expect(authorization?.params.resource).toEqual([api]);
+    expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
+
+    await page.goto(url);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    await page.locator('#device-success-page').waitFor();
+    expect(await run.exit).toBe(0);
+
+    const token = runHflogin(['token', '--resource', api, '--json'], isolated.env);
+    expect(await token.exit).toBe(0);
+    expect(JSON.parse(token.stdout())).toMatchObject({ resource: api });
+  });
+
+  it('rides out HTTP 500s while polling, retrying (shown with --debug), and signs in once they stop', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const run = loginDevice('--debug');
+    const { url } = await verificationUrl(run);
+    emulator.options.networkFault = 'http_500';
+    try {
+      await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/\(retry 2\)/);
+    } finally {
+      emulator.options.networkFault = null;
+    }
+    await page.goto(url);
+    await page.click('#device-confirm');
+    await page.click('#hf-user-alice-hf');
+    await page.locator('#device-success-page').waitFor();
+
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toMatch(
+      /debug: The device sign-in: \S+ answered HTTP 500\. Polling again in 1 s \(retry 1\)/,
+    );
+    expect(run.stderr()).toMatch(/Polling again in 2 s \(retry 2\)/);
+    expect(run.stderr()).toContain('Signed in as alice-hf (Hugging Face)');
+    expect(newDeviceCodes(before)).toHaveLength(1);
+    // --debug shows the retries, never a token.
+    expect(run.stderr()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    for (const token of emulator.stats.issuedTokens) expect(run.stderr()).not.toContain(token);
   });
 
   it('exits 1 when the person cancels on the device page', async () => {

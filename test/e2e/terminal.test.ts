@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -201,6 +202,33 @@ describe.skipIf(chromium.skip || tmux.skip)(
       expect((await storedSession())?.appId).toBe(emulator.deviceAppId);
       // The browser path was withdrawn: its listener is gone.
       await expect(fetch(redirectUri)).rejects.toThrow();
+    });
+
+    it('stops polling the device code when the browser wins after the switch', async () => {
+      const codesBefore = new Set(Object.keys(emulator.stats.devicePolls));
+      const newCodes = () => Object.keys(emulator.stats.devicePolls).filter((code) => !codesBefore.has(code));
+      terminal = TerminalSession.start(
+        command('--device-app-id', emulator.deviceAppId),
+        headlessEnv({ BROWSER: recordBrowser }),
+      );
+      await terminal.waitFor(/d to sign in with a device code instead/);
+      const signInUrl = await recordedBrowserUrl();
+      terminal.press('d');
+      await terminal.waitFor(/Code: \S+/);
+      // The device poller is running.
+      await expect.poll(newCodes, { timeout: 10_000 }).toHaveLength(1);
+
+      // The browser the URL was opened in finishes after all, and its callback reaches the loopback.
+      await page.goto(signInUrl);
+      await page.click('#hf-user-alice-hf');
+      await page.locator('#hflogin-success').waitFor();
+      await terminal.waitFor(/\[exit \d+\]/);
+      const exitSeenAt = Date.now();
+      expect(terminal.screen()).toContain('[exit 0]');
+      expect((await storedSession())?.appId).toBe(emulator.appId);
+      await sleep(2_500);
+      const polls = emulator.stats.devicePolls[newCodes()[0]!]!;
+      expect(polls.every((time) => time <= exitSeenAt)).toBe(true);
     });
 
     it('lets the loopback win while the menu waits, withdrawing the menu', async () => {

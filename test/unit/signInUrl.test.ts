@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { ExitCode } from '../../src/io/errors.js';
-import {
-  signInUrl,
-  uiLocalesFromEnv,
-  validateChoices,
-  type SignInChoices,
-} from '../../src/logto/signInUrl.js';
+import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { signInUrl, uiLocalesFromEnv, validateChoices } from '../../src/logto/signInUrl.js';
 
 const base: SignInChoices = {
   connector: 'huggingface',

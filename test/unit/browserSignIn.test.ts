@@ -1,0 +1,85 @@
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { discover, withClient } from '../../src/oauth/provider.js';
+import { browserSignIn, type BrowserSignInDeps } from '../../src/signIn/browserSignIn.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { browseToCallback } from '../helpers/httpUserAgent.js';
+
+const choices: SignInChoices = {
+  connector: 'huggingface',
+  signUp: false,
+  scopes: [],
+  resources: [],
+  organizationId: undefined,
+  loginHint: undefined,
+  prompt: 'consent',
+  uiLocales: undefined,
+};
+
+/**
+ * The browser sign-in in-process, on a pretend terminal, so that what keeps running after a path
+ * has won is visible: the CLI exits the process at the end, which would hide a poller left behind.
+ */
+describe('browser sign-in with the switch to a device code', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ deviceFlow: { interval: 1, slowDown: false } });
+  });
+  afterAll(() => emulator?.close());
+
+  it('stops the device poller when the browser callback wins', async () => {
+    const provider = await discover(emulator.endpoint, emulator.appId);
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    let written = '';
+    stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    let opened: string | undefined;
+    const deps: BrowserSignInDeps = {
+      stdin,
+      stderr,
+      env: { NO_COLOR: '1' },
+      signal: new AbortController().signal,
+      openBrowser: async (url) => {
+        opened = url;
+        return { opened: true, detail: 'test' };
+      },
+    };
+    const codesBefore = new Set(Object.keys(emulator.stats.devicePolls));
+    const signingIn = browserSignIn(
+      {
+        provider,
+        choices,
+        port: 0,
+        openBrowser: true,
+        timeoutSeconds: 60,
+        hostFacts: { platform: 'linux', env: { BROWSER: 'test' }, isContainer: false, isWsl: false },
+        deviceProvider: withClient(provider, emulator.deviceAppId),
+        emit: () => {},
+      },
+      deps,
+    );
+    await expect.poll(() => written).toMatch(/d to sign in with a device code instead/);
+    stdin.write('d');
+    await expect.poll(() => written).toMatch(/Code: /);
+    const newCodes = () => Object.keys(emulator.stats.devicePolls).filter((code) => !codesBefore.has(code));
+    // The device poller is running: it has polled at least once.
+    await expect.poll(newCodes, { timeout: 10_000 }).toHaveLength(1);
+    const polls = emulator.stats.devicePolls[newCodes()[0]!]!;
+
+    const delivered = fetch(await browseToCallback(opened!));
+    const result = await signingIn;
+    const wonAt = Date.now();
+    await result.finish({ status: 200, html: 'signed in' });
+    await delivered;
+    expect(result.provider.client.client_id).toBe(emulator.appId);
+
+    // Three intervals later, the device code was not polled again.
+    await sleep(3_000);
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((time) => time <= wonAt)).toBe(true);
+  });
+});
