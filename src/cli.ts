@@ -22,7 +22,12 @@ export async function runAsProcess(): Promise<never> {
   // saving the rotated token); a second one ends at once.
   const { createInterruption } = await import('./io/interrupt.js');
   const interrupt = createInterruption(process.stderr, (code) => process.exit(code));
-  process.on('SIGINT', interrupt.onInterrupt);
+  // SIGTERM (`timeout`, a CI cancelling) and SIGHUP (the terminal closed) would otherwise end the
+  // process between Logto's refresh answer and its save, as surely as Ctrl+C.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt.onInterrupt);
+  // With the terminal gone (SIGHUP), a write to stderr fails with EIO/EPIPE; that must not crash
+  // a command that is finishing a save.
+  process.stderr.on('error', () => undefined);
   const code = await main(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,

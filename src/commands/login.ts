@@ -13,6 +13,7 @@ import { errorPage, successPage } from '../loopback/pages.js';
 import { protocolError } from '../oauth/errors.js';
 import { discover, withClient } from '../oauth/provider.js';
 import { fetchUserinfo } from '../oauth/userinfo.js';
+import { tokenTimes } from '../session/freshness.js';
 import type { StoredSession } from '../session/session.js';
 import { browserSignIn } from '../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../signIn/deviceSignIn.js';
@@ -151,13 +152,14 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
     const { tokens } = result;
     const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
     const now = deps.now();
+    const times = tokenTimes(now, tokens.expires_in);
     const session: StoredSession = {
       schemaVersion: 1,
       endpoint,
       appId: String(result.provider.client.client_id),
       accessToken: tokens.access_token,
-      accessTokenExpiresAt: new Date(now + (tokens.expires_in ?? 3600) * 1000).toISOString(),
-      accessTokenIssuedAt: new Date(now).toISOString(),
+      accessTokenExpiresAt: times.expiresAt,
+      accessTokenIssuedAt: times.issuedAt,
       refreshToken: tokens.refresh_token,
       idToken: tokens.id_token,
       scopes: (tokens.scope ?? '').split(' ').filter(Boolean),

@@ -1,6 +1,8 @@
 import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
+import { interrupted } from '../io/wait.js';
 import type { CommandDeps } from './deps.js';
 import { envForOtherProfiles, profileSession } from './profileSession.js';
 
@@ -16,15 +18,37 @@ export interface LogoutOptions {
  */
 export async function runLogout(options: LogoutOptions, deps: CommandDeps): Promise<void> {
   const active = await resolveSettings({ profile: options.profile }, deps.env);
-  if (!options.all) return logoutProfile(active.profile, deps, deps.env);
-  const names = new Set([active.profile, ...Object.keys((await readConfig(active.configDir)).profiles)]);
-  for (const name of [...names].sort())
-    await logoutProfile(name, deps, name === active.profile ? deps.env : envForOtherProfiles(deps.env));
+  if (!options.all) {
+    await logoutProfile(active.profile, deps, deps.env, false);
+  } else {
+    // Every profile of this config directory, whatever tenant is in force; one that fails (its
+    // keychain locked, say) does not keep the others signed in.
+    const names = new Set([active.profile, ...Object.keys((await readConfig(active.configDir)).profiles)]);
+    const failures: HfloginError[] = [];
+    for (const name of [...names].sort()) {
+      const env = name === active.profile ? deps.env : envForOtherProfiles(deps.env);
+      try {
+        await logoutProfile(name, deps, env, true);
+      } catch (error) {
+        if (!(error instanceof HfloginError) || error.exitCode === ExitCode.interrupted) throw error;
+        writeLine(deps.stderr, `Profile "${name}": ${error.message}`);
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+  // Ctrl+C stopped the revocation; the session was still removed from this machine.
+  if (deps.signal.aborted) throw interrupted();
 }
 
-async function logoutProfile(profile: string, deps: CommandDeps, env: NodeJS.ProcessEnv): Promise<void> {
+async function logoutProfile(
+  profile: string,
+  deps: CommandDeps,
+  env: NodeJS.ProcessEnv,
+  anyTenant: boolean,
+): Promise<void> {
   const { owner } = await profileSession({ profile }, deps, env);
-  const outcome = await owner.signOut();
+  const outcome = await owner.signOut({ anyTenant });
   switch (outcome.kind) {
     case 'none':
       writeLine(deps.stderr, `Not signed in (profile "${profile}"); nothing to do.`);

@@ -1,4 +1,5 @@
 import { writeLine } from '../io/terminal.js';
+import { signInChoices } from '../logto/authorizationParameters.js';
 import { validateChoices } from '../logto/signInUrl.js';
 import type { Audience } from '../session/audience.js';
 import type { CommandDeps } from './deps.js';
@@ -30,16 +31,13 @@ export interface TokenJson {
 export async function runToken(options: TokenOptions, deps: CommandDeps): Promise<void> {
   const audience: Audience = { resource: options.resource, organization: options.organization };
   // The same checks as login: a resource is an absolute URI, an organization ID a plain token.
-  validateChoices({
-    connector: false,
-    signUp: false,
-    scopes: [],
-    resources: audience.resource ? [audience.resource] : [],
-    organizationId: audience.organization,
-    loginHint: undefined,
-    prompt: 'consent',
-    uiLocales: undefined,
-  });
+  validateChoices(
+    signInChoices({
+      connector: false,
+      resources: audience.resource ? [audience.resource] : [],
+      organizationId: audience.organization,
+    }),
+  );
   const { owner } = await profileSession({ profile: options.profile }, deps);
   const { token } = await owner.accessToken(audience);
   if (options.json) {

@@ -31,7 +31,8 @@ export function configDirScope(dir: string): string {
   const rest: string[] = [];
   for (;;) {
     try {
-      existing = realpathSync(existing);
+      // .native: the OS's own spelling of the path (its case on macOS and Windows), so one directory has one scope.
+      existing = realpathSync.native(existing);
       break;
     } catch {
       const parent = dirname(existing);

@@ -34,6 +34,11 @@ export function assertProfileName(name: string): string {
   return name;
 }
 
+/** ` --profile <name>` for a command line in a hint; nothing for the default profile. */
+export function profileFlag(profile: string): string {
+  return profile === 'default' ? '' : ` --profile ${profile}`;
+}
+
 export async function readConfig(dir: string): Promise<ConfigFile> {
   let text: string;
   try {

@@ -60,17 +60,17 @@ export function createInterruption(stderr: Writable, exit: (code: number) => voi
   const critical: CriticalSection = async (work, messages) => {
     if (controller.signal.aborted) throw interrupted();
     open.push(messages);
+    let result: Awaited<ReturnType<typeof work>>;
     try {
-      return await work();
+      result = await work();
     } finally {
       open.splice(open.lastIndexOf(messages), 1);
-      // The held Ctrl+C takes effect now that the work is done (or failed): the command ends with 130.
-      if (held && open.length === 0) {
-        controller.abort();
-        // eslint-disable-next-line no-unsafe-finally -- the person asked to stop; that wins over the result.
-        throw interrupted();
-      }
+      // A held Ctrl+C takes effect now: the command ends with 130 — or with the work's own error if
+      // it failed (that the save failed matters more than that the person asked to stop).
+      if (held && open.length === 0) controller.abort();
     }
+    if (held && open.length === 0) throw interrupted();
+    return result;
   };
 
   return { signal: controller.signal, critical, onInterrupt };

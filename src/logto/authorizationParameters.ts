@@ -17,6 +17,21 @@ export interface SignInChoices {
   uiLocales: string | undefined;
 }
 
+/** What `hflogin login` asks for with no options: Hugging Face preselected, the default scopes. */
+export function signInChoices(overrides: Partial<SignInChoices> = {}): SignInChoices {
+  return {
+    connector: 'huggingface',
+    signUp: false,
+    scopes: [],
+    resources: [],
+    organizationId: undefined,
+    loginHint: undefined,
+    prompt: 'consent',
+    uiLocales: undefined,
+    ...overrides,
+  };
+}
+
 export function requestedScopes(choices: SignInChoices): string[] {
   const scopes = new Set([...defaultScopes, ...choices.scopes]);
   // Organization tokens need this scope in the grant (Logto refresh-token grant).

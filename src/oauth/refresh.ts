@@ -35,13 +35,63 @@ export async function fetchSigningKeys(
 }
 
 /**
+ * A refresh answer Logto sent (so it has already rotated the refresh token) that hflogin could not
+ * accept: a failed check, an unexpected shape. `rotatedRefreshToken` is the new refresh token from
+ * that answer, when it had one: the old one is now spent, and presenting it again after Logto's 3 s
+ * grace would revoke the whole grant, so the caller keeps this one (and serves nothing from the answer).
+ */
+export class RejectedRefreshAnswer extends HfloginError {
+  constructor(
+    failure: HfloginError,
+    readonly rotatedRefreshToken: string | undefined,
+  ) {
+    super(failure.message, {
+      code: failure.code,
+      exitCode: failure.exitCode,
+      hint: failure.hint,
+      cause: failure.cause,
+    });
+  }
+}
+
+/** The refresh token in a token response body, read before any check can throw. */
+async function rotatedTokenIn(response: Response): Promise<string | undefined> {
+  if (response.status !== 200) return undefined;
+  try {
+    const body = (await response.clone().json()) as { refresh_token?: unknown };
+    return typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verifies the answer's ID token signature, against `keys` fetched before the lock. If Logto
+ * rotated its signing key since, the prefetched set lacks the new `kid` (and oauth4webapi does
+ * not fetch again within a minute): ask the JWKS once more, through a fresh copy of the metadata,
+ * which oauth4webapi's per-server key cache does not know.
+ */
+async function verifySignature(provider: ProviderContext, response: Response, keys?: SigningKeys) {
+  try {
+    await oauth.validateApplicationLevelSignature(provider.as, response, {
+      ...provider.request(),
+      ...(keys ? { [oauth.jwksCache]: keys } : {}),
+    });
+  } catch (error) {
+    if (!keys || !(error instanceof oauth.OperationProcessingError) || error.code !== oauth.KEY_SELECTION)
+      throw error;
+    await oauth.validateApplicationLevelSignature({ ...provider.as }, response, provider.request());
+  }
+}
+
+/**
  * The refresh-token grant. Logto rotates the refresh token on every use, so the caller must store
  * the new one before anything else uses the session. An ID token in the answer is verified like a
- * sign-in's: iss, aud, exp by processRefreshTokenResponse, the signature here (oauth4webapi leaves
- * it to validateApplicationLevelSignature), against `keys` when given.
+ * sign-in's: iss, aud, exp by processRefreshTokenResponse, the signature by verifySignature
+ * (oauth4webapi leaves it to validateApplicationLevelSignature).
  * `invalid_grant` means the session is over (revoked, expired, or a reused token revoked the
- * grant): exit 4, code refresh_refused.
- * `signal` is the request's own limit, never Ctrl+C: the answer carries the only copy of the
+ * grant): exit 4, code refresh_refused. An answer that fails a check is a RejectedRefreshAnswer.
+ * The request has only its own time limit, never Ctrl+C: the answer carries the only copy of the
  * rotated refresh token.
  */
 export async function refreshTokens(
@@ -50,20 +100,22 @@ export async function refreshTokens(
   additionalParameters: Record<string, string> = {},
   keys?: SigningKeys,
 ): Promise<oauth.TokenEndpointResponse> {
+  let response: Response;
   try {
-    const response = await oauth.refreshTokenGrantRequest(
+    response = await oauth.refreshTokenGrantRequest(
       provider.as,
       provider.client,
       oauth.None(),
       refreshToken,
       { ...provider.request(), additionalParameters },
     );
+  } catch (error) {
+    throw protocolError(error, 'Refreshing the session', provider.host);
+  }
+  const rotated = await rotatedTokenIn(response);
+  try {
     const tokens = await oauth.processRefreshTokenResponse(provider.as, provider.client, response);
-    if (tokens.id_token)
-      await oauth.validateApplicationLevelSignature(provider.as, response, {
-        ...provider.request(),
-        ...(keys ? { [oauth.jwksCache]: keys } : {}),
-      });
+    if (tokens.id_token) await verifySignature(provider, response, keys);
     return tokens;
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
@@ -77,6 +129,6 @@ export async function refreshTokens(
         },
       );
     }
-    throw protocolError(error, 'Refreshing the session', provider.host);
+    throw new RejectedRefreshAnswer(protocolError(error, 'Refreshing the session', provider.host), rotated);
   }
 }

@@ -60,3 +60,14 @@ export function defaultToken(session: StoredSession): AudienceToken {
     scope: session.scopes,
   };
 }
+
+/** When a token just received expires and was issued, from its `expires_in` (Logto's default 3600 s). */
+export function tokenTimes(
+  now: number,
+  expiresInSeconds: number | undefined,
+): { issuedAt: string; expiresAt: string } {
+  return {
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + (expiresInSeconds ?? 3600) * 1000).toISOString(),
+  };
+}

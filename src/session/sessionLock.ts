@@ -186,8 +186,12 @@ async function isStale(
 ): Promise<boolean> {
   const { record } = snapshot;
   if (!record) return now - snapshot.mtimeMs > unwrittenGraceMs;
-  if (sameMachine(record, me)) return !(await running(record));
-  return now - snapshot.mtimeMs > settings.staleHeartbeatMs;
+  const heartbeatStopped = now - snapshot.mtimeMs > settings.staleHeartbeatMs;
+  if (!sameMachine(record, me)) return heartbeatStopped;
+  if (!(await running(record))) return true;
+  // Where a process's start time cannot be read (macOS, Windows), a live pid may be a reused one:
+  // a holder that has not touched its lock for a minute is not heartbeating, so it is gone.
+  return record.start === null && heartbeatStopped;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,12 +483,18 @@ async function claimLock(
     handle = await open(paths.lock, 'wx', 0o600);
   } catch (error) {
     if (errnoCode(error) === 'EEXIST') return 'exists';
+    // Windows: a lock its holder has just deleted stays "delete pending" until the holder closes
+    // it, and creating the name again meanwhile fails with EPERM: it is still taken, for a moment.
+    if (process.platform === 'win32' && ['EPERM', 'EACCES'].includes(errnoCode(error) ?? '')) return 'exists';
     throw error;
   }
   let stopHeartbeat: (() => Promise<void>) | undefined;
   try {
     const born = await handle.stat({ bigint: true });
     await handle.writeFile(JSON.stringify(newRecord(await machine())));
+    // On a shared (NFS) config dir, other machines may see the file without its record until it
+    // is written back; flushed, it never looks like a holder that died before writing.
+    await handle.sync();
     stopHeartbeat = startHeartbeat(handle, settings.heartbeatMs);
     await settleUnwritten(paths, unwrittenIdentity(born), settings, deadline);
     if (await stillOurs(paths.lock, handle)) return { handle, stopHeartbeat };

@@ -1,12 +1,19 @@
+import { profileFlag } from '../config/profiles.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { CriticalSection } from '../io/interrupt.js';
-import { organizationsScope } from '../logto/signInUrl.js';
+import { interrupted } from '../io/wait.js';
+import { organizationsScope } from '../logto/authorizationParameters.js';
 import { audienceKey, type Audience } from './audience.js';
-import { defaultToken, isFresh, sessionState, type SessionState } from './freshness.js';
+import { defaultToken, isFresh, sessionState, tokenTimes, type SessionState } from './freshness.js';
 import type { ProfileStorage } from './profileStorage.js';
 import type { AudienceToken, StoredSession } from './session.js';
-import { assertSessionTenant, type TenantInForce } from './tenantBinding.js';
-import type { PreparedRefresh, RefreshAnswer, TenantProvider } from './tenantProvider.js';
+import { assertSessionTenant, isSessionOfTenant, type TenantInForce } from './tenantBinding.js';
+import {
+  rotatedRefreshTokenOf,
+  type PreparedRefresh,
+  type RefreshAnswer,
+  type TenantProvider,
+} from './tenantProvider.js';
 
 export interface SessionOwnerDeps {
   storage: ProfileStorage;
@@ -42,10 +49,6 @@ const interruptMessages = {
     'Stopped before the refreshed session was saved: Logto has already rotated the refresh token, so this sign-in may now be lost (if the next command says so, run hflogin login).',
 };
 
-function profileFlag(profile: string): string {
-  return profile === 'default' ? '' : ` --profile ${profile}`;
-}
-
 function notSignedIn(profile: string): HfloginError {
   return new HfloginError(`Not signed in (profile "${profile}").`, {
     code: 'not_signed_in',
@@ -74,6 +77,27 @@ function expiredWithoutRefresh(session: StoredSession, profile: string): Hflogin
       code: 'session_expired',
       exitCode: ExitCode.notSignedIn,
       hint: `Run hflogin login${profileFlag(profile)} to sign in again.`,
+    },
+  );
+}
+
+/** A token for another audience needs a refresh token, which this session does not have. */
+function noRefreshTokenFor(session: StoredSession, audience: Audience, profile: string): HfloginError {
+  const what = [
+    audience.resource ? `the API ${audience.resource}` : '',
+    audience.organization ? `the organization ${audience.organization}` : '',
+  ]
+    .filter(Boolean)
+    .join(' in ');
+  const flags = `${audience.resource ? ` --resource ${audience.resource}` : ''}${
+    audience.organization ? ` --organization ${audience.organization}` : ''
+  }`;
+  return new HfloginError(
+    `The session for ${new URL(session.endpoint).host} holds no refresh token, so hflogin cannot get a token for ${what}.`,
+    {
+      code: 'no_refresh_token',
+      exitCode: ExitCode.notSignedIn,
+      hint: `Sign in again with hflogin login${profileFlag(profile)}${flags} (Logto issues refresh tokens with offline_access and prompt=consent, the defaults).`,
     },
   );
 }
@@ -159,18 +183,27 @@ export class SessionOwner {
     if (usable) return usable;
     const refreshable = this.refreshable(latest, audience);
 
-    const prepared = await this.deps.provider.prepareRefresh(refreshable);
-    if (this.deps.signal.aborted) throw interruptedError();
-    return this.deps.storage.lock(async () => {
-      const again = await this.deps.storage.load();
-      const ready = this.usable(again, key, seen, options.force);
-      if (ready) return ready;
-      const target = this.refreshable(again, audience);
-      return this.deps.critical(
-        () => this.refreshAndSave(target, audience, key, prepared),
-        interruptMessages,
-      );
-    });
+    let prepareFor = refreshable;
+    for (;;) {
+      const prepared = await this.deps.provider.prepareRefresh(prepareFor);
+      if (this.deps.signal.aborted) throw interrupted();
+      const outcome = await this.deps.storage.lock(async () => {
+        const again = await this.deps.storage.load();
+        const ready = this.usable(again, key, seen, options.force);
+        if (ready) return ready;
+        const target = this.refreshable(again, audience);
+        // A sign-in of the tenant's other app (native or device) replaced the session meanwhile:
+        // its refresh token must go out with its own client_id, so prepare for it first.
+        if (target.endpoint !== prepared.endpoint || target.appId !== prepared.appId)
+          return { retarget: target };
+        return this.deps.critical(
+          () => this.refreshAndSave(target, audience, key, prepared),
+          interruptMessages,
+        );
+      });
+      if (!('retarget' in outcome)) return outcome;
+      prepareFor = outcome.retarget;
+    }
   }
 
   /** Resolves when the session can be stored; exit 6 with the keychain's reason otherwise. */
@@ -185,7 +218,10 @@ export class SessionOwner {
 
   /** Saves a completed sign-in (login), replacing whatever the profile held. */
   async recordSignIn(session: StoredSession): Promise<void> {
-    await this.deps.storage.lock(() => this.deps.storage.save(session));
+    await this.deps.storage.lock(async () => {
+      await this.deps.storage.save(session);
+      await this.forgetLegacy();
+    });
     this.migrated = true;
   }
 
@@ -194,7 +230,7 @@ export class SessionOwner {
    * refresh finishing in another process can write it back. Local removal happens even when the
    * provider cannot be reached (or Ctrl+C stops the revocation).
    */
-  async signOut(): Promise<SignOutOutcome> {
+  async signOut(options: { anyTenant?: boolean } = {}): Promise<SignOutOutcome> {
     await this.loadMigrating().catch(() => null);
     return this.deps.storage.lock(async () => {
       let session: StoredSession | null;
@@ -207,7 +243,8 @@ export class SessionOwner {
         return { kind: 'removed-unreadable' };
       }
       if (!session) return { kind: 'none' };
-      assertSessionTenant(session, this.deps.tenant);
+      // `logout --all` means every session of this config directory, whatever tenant is in force.
+      if (!options.anyTenant) assertSessionTenant(session, this.deps.tenant, 'sign-out');
       let reason: string | undefined;
       try {
         await this.deps.provider.revoke(session, this.deps.signal);
@@ -215,6 +252,7 @@ export class SessionOwner {
         reason = error instanceof Error ? error.message : String(error);
       }
       await this.deps.storage.clear();
+      await this.forgetLegacy();
       return reason === undefined
         ? { kind: 'revoked', session }
         : { kind: 'removed-unrevoked', session, reason };
@@ -227,9 +265,14 @@ export class SessionOwner {
     try {
       session = await this.loadMigrating();
     } catch (error) {
+      // Unreadable (exit 4) or a store that cannot be read (exit 6): a state. Anything else (a
+      // lock wait given up, Ctrl+C) is the command's failure, not the profile's state.
       if (!(error instanceof HfloginError)) throw error;
-      const state: SessionState = error.exitCode === ExitCode.storage ? 'storage-unavailable' : 'needs-login';
-      return { state, session: null, problem: error.message, error };
+      if (error.exitCode === ExitCode.storage)
+        return { state: 'storage-unavailable', session: null, problem: error.message, error };
+      if (error.exitCode === ExitCode.notSignedIn)
+        return { state: 'needs-login', session: null, problem: error.message, error };
+      throw error;
     }
     const state = sessionState(session, this.deps.now());
     if (session) {
@@ -259,8 +302,8 @@ export class SessionOwner {
     if (!legacy) return null;
     const belongs = (candidate: StoredSession | null): candidate is StoredSession =>
       candidate !== null &&
-      this.deps.tenant.endpoint === candidate.endpoint &&
-      this.deps.tenant.appIds.includes(candidate.appId);
+      this.deps.tenant.endpoint !== undefined &&
+      isSessionOfTenant(candidate, this.deps.tenant);
     // An unreadable or foreign legacy item is left alone: it may be another config directory's.
     if (!belongs(await legacy.load().catch(() => null))) return null;
     return this.deps.storage.lock(async () => {
@@ -269,9 +312,24 @@ export class SessionOwner {
       const old = await legacy.load().catch(() => null);
       if (!belongs(old)) return null;
       await this.deps.storage.save(old);
-      await legacy.clear();
-      return old;
+      // The legacy item is shared by every config directory, whose locks are their own: two may
+      // migrate it at once. Whoever removes it keeps the session; the other drops its copy, so one
+      // grant never lives (and refreshes, and revokes itself) in two places.
+      if (await legacy.clear()) return old;
+      await this.deps.storage.clear();
+      return null;
     });
+  }
+
+  /**
+   * Removes this tenant's session from the legacy keychain name after a sign-in or sign-out here,
+   * so that it cannot be migrated back later (a sign-out would otherwise bring it back).
+   */
+  private async forgetLegacy(): Promise<void> {
+    const legacy = this.deps.storage.legacy();
+    if (!legacy) return;
+    const old = await legacy.load().catch(() => null);
+    if (old && isSessionOfTenant(old, this.deps.tenant)) await legacy.clear().catch(() => false);
   }
 
   /** The token to use as it is, if `session` has a fresh one (and, when forced, a new one). */
@@ -285,7 +343,11 @@ export class SessionOwner {
     assertSessionTenant(session, this.deps.tenant);
     if (session.refreshRefusedAt) throw refreshRefused(session, this.profile);
     const token = tokenFor(session, key);
-    if (!token || !isFresh(token, this.deps.now())) return undefined;
+    if (!token) return undefined;
+    const now = this.deps.now();
+    // Without a refresh token nothing better can be had: the token serves until it expires.
+    const lastResort = !session.refreshToken && !force && Date.parse(token.expiresAt) > now;
+    if (!isFresh(token, now) && !lastResort) return undefined;
     // Forced because the provider refused `seen`: only a token another process got since will do.
     if (force && token.accessToken === seen?.accessToken) return undefined;
     return { session, token };
@@ -297,7 +359,10 @@ export class SessionOwner {
     audience: Audience,
   ): StoredSession & { refreshToken: string } {
     if (!session) throw notSignedIn(this.profile);
-    if (!session.refreshToken) throw expiredWithoutRefresh(session, this.profile);
+    if (!session.refreshToken)
+      throw audienceKey(audience) === ''
+        ? expiredWithoutRefresh(session, this.profile)
+        : noRefreshTokenFor(session, audience, this.profile);
     if (audience.organization && !session.scopes.includes(organizationsScope)) {
       throw new HfloginError(
         `This session cannot get organization tokens: it lacks the scope ${organizationsScope}.`,
@@ -330,6 +395,26 @@ export class SessionOwner {
         });
         throw refreshRefused(session, this.profile);
       }
+      const rotated = rotatedRefreshTokenOf(error);
+      if (error instanceof HfloginError && rotated) {
+        // Logto has rotated the refresh token but its answer failed a check: keep the new refresh
+        // token (nothing else from the answer is used), or the next command would present the
+        // spent one and Logto would revoke the grant.
+        await this.deps.storage.save({
+          ...session,
+          refreshToken: rotated,
+          savedAt: new Date(this.deps.now()).toISOString(),
+        });
+        throw new HfloginError(
+          `${error.message} The rotated refresh token was kept, so the session is not lost.`,
+          {
+            code: error.code,
+            exitCode: error.exitCode,
+            hint: error.hint,
+            cause: error,
+          },
+        );
+      }
       if (error instanceof HfloginError && error.code === 'invalid_target' && audience.resource) {
         throw new HfloginError(`This session was not granted access to ${audience.resource}.`, {
           code: 'invalid_target',
@@ -355,18 +440,13 @@ export class SessionOwner {
     const token: AudienceToken = {
       accessToken: answer.accessToken,
       tokenType: answer.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : answer.tokenType,
-      expiresAt: new Date(now + (answer.expiresIn ?? 3600) * 1000).toISOString(),
-      issuedAt: new Date(now).toISOString(),
+      ...tokenTimes(now, answer.expiresIn),
       scope: answer.scope,
     };
     const updated = withToken(session, key, token, answer, now);
     await this.deps.storage.save(updated);
     return { session: updated, token };
   }
-}
-
-function interruptedError(): HfloginError {
-  return new HfloginError('Interrupted.', { code: 'interrupted', exitCode: ExitCode.interrupted });
 }
 
 /** The cached token for an audience key ('' is the session's own access token). */

@@ -16,6 +16,9 @@ export interface RefreshAnswer {
 
 /** What a refresh needs once discovery and the signing keys are at hand. */
 export interface PreparedRefresh {
+  /** The tenant and app it was prepared for: a session of another one needs its own preparation. */
+  endpoint: string;
+  appId: string;
   /** The issuer the ID token must name (`<endpoint>/oidc`). */
   issuer: string;
   /** The refresh-token grant. Only its own request timeout ends it, never Ctrl+C. */
@@ -40,12 +43,18 @@ export interface TenantProvider {
  * fresh (`hflogin token` in a script's loop) never loads the OIDC client at all.
  */
 export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
-  let discovered: Promise<ProviderContext> | undefined;
+  // Per tenant and app: a session re-read under the lock may belong to the tenant's other app.
+  const discovered = new Map<string, Promise<ProviderContext>>();
   const discover = async (session: StoredSession) => {
-    discovered ??= import('../oauth/provider.js').then(({ discover: run }) =>
-      run(session.endpoint, session.appId, signal),
-    );
-    return discovered;
+    const key = `${session.endpoint} ${session.appId}`;
+    let pending = discovered.get(key);
+    if (!pending) {
+      pending = import('../oauth/provider.js').then(({ discover: run }) =>
+        run(session.endpoint, session.appId, signal),
+      );
+      discovered.set(key, pending);
+    }
+    return pending;
   };
   return {
     discover,
@@ -57,6 +66,8 @@ export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
       ]);
       const keys = await fetchSigningKeys(provider, signal);
       return {
+        endpoint: session.endpoint,
+        appId: session.appId,
         issuer: provider.as.issuer,
         async refresh(refreshToken, audience) {
           const parameters: Record<string, string> = {};
@@ -84,4 +95,13 @@ export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
       else await revokeToken(provider, session.accessToken, 'access_token', revokeSignal);
     },
   };
+}
+
+/**
+ * The new refresh token of an answer Logto sent but hflogin rejected (oauth/refresh.ts
+ * RejectedRefreshAnswer), read by shape so that the session owner loads no OIDC client to ask.
+ */
+export function rotatedRefreshTokenOf(error: unknown): string | undefined {
+  const value = (error as { rotatedRefreshToken?: unknown } | null)?.rotatedRefreshToken;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

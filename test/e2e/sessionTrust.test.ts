@@ -205,6 +205,31 @@ describe.skipIf(keychain.skip)('the session is never lost or crossed', () => {
       }
       expect(await (await store(isolated)).load(isolated.profile)).toBe(before);
     });
+
+    it('an answer that fails a check after Logto rotated the token keeps the rotated refresh token: the grant lives', async () => {
+      const strict = await started({ refreshTokenReuseIntervalSeconds: 0 });
+      const isolated = newProfile();
+      await seedSignedInSession(strict, target(isolated));
+      const expired = await expire(isolated);
+      // The provider's clock is two hours behind: its ID token expired an hour ago, refused.
+      strict.options.clockSkewSeconds = -7200;
+      try {
+        const run = runHflogin(['token'], isolated.env);
+        expect(await run.exit).toBe(1);
+        expect(run.stdout()).toBe('');
+        expect(run.stderr()).toContain('The rotated refresh token was kept');
+      } finally {
+        strict.options.clockSkewSeconds = 0;
+      }
+      const kept = (await stored(isolated))!;
+      expect(kept.refreshToken).not.toBe(expired.refreshToken);
+      expect(kept.accessToken).toBe(expired.accessToken);
+      // With the clocks agreeing again, the kept token refreshes: nothing was lost.
+      const again = runHflogin(['token'], isolated.env);
+      expect(await again.exit).toBe(0);
+      expect(strict.stats.refreshTokenReuse).toBe(0);
+      expect(await grantAlive(strict, isolated)).toBe(true);
+    });
   });
 
   describe('logout racing token', () => {

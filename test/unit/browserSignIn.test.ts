@@ -3,22 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { signInChoices } from '../../src/logto/authorizationParameters.js';
 import { discover, withClient } from '../../src/oauth/provider.js';
 import { browserSignIn, type BrowserSignInDeps } from '../../src/signIn/browserSignIn.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
 
-const choices: SignInChoices = {
-  connector: 'huggingface',
-  signUp: false,
-  scopes: [],
-  resources: [],
-  organizationId: undefined,
-  loginHint: undefined,
-  prompt: 'consent',
-  uiLocales: undefined,
-};
+const choices = signInChoices();
 
 /**
  * The browser sign-in in-process, on a pretend terminal, so that what keeps running after a path

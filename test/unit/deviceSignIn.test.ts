@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
-import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { signInChoices } from '../../src/logto/authorizationParameters.js';
 import { signInUrl } from '../../src/logto/signInUrl.js';
 import { discover, type ProviderContext } from '../../src/oauth/provider.js';
 import type { LoginEvent } from '../../src/signIn/loginEvents.js';
@@ -87,16 +87,14 @@ async function startFakeProvider(): Promise<FakeProvider> {
   return fake;
 }
 
-const choices: SignInChoices = {
-  connector: 'huggingface',
+const choices = signInChoices({
   signUp: true,
   scopes: ['read:models'],
   resources: ['https://api.example.com', 'https://other.example.com'],
   organizationId: 'org-open-models',
   loginHint: 'alice@example.com',
-  prompt: 'consent',
   uiLocales: 'th',
-};
+});
 
 /** The protocol's own values in the browser URL; everything else is Logto's. */
 const browserProtocolParameters = new Set([

@@ -114,6 +114,17 @@ describe('session lock', () => {
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
+  it('where start times are unknown (macOS, Windows): a live pid whose lock stopped heartbeating is reused', async () => {
+    const dir = lockDir();
+    const path = lockPath(dir);
+    writeLock(path, { pid: process.pid, start: null }, 61_000);
+    await expect(withSessionLock(dir, 'default', ran, brief)).resolves.toBe('ran');
+    // With a fresh heartbeat the same record is a live holder, and waited for.
+    writeLock(path, { pid: process.pid, start: null }, 1_000);
+    const error = await withSessionLock(dir, 'default', ran, brief).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'lock_timeout', exitCode: 1 });
+  });
+
   it.skipIf(linuxOnly)(
     'takes over a lock whose pid now belongs to another process (Linux only: start time from /proc/<pid>/stat)',
     async () => {

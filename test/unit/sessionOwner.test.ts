@@ -43,14 +43,17 @@ function storedSession(overrides: Partial<StoredSession> & { lifetimeS?: number;
 
 /** A provider whose refresh answers are scripted; it counts what it was asked. */
 function fakeProvider(answer: (refreshToken: string) => Promise<RefreshAnswer> | RefreshAnswer) {
-  const calls = { prepare: 0, refresh: [] as string[], revoke: [] as string[] };
+  const calls = { prepare: 0, prepared: [] as string[], refresh: [] as string[], revoke: [] as string[] };
   const provider: TenantProvider = {
-    async prepareRefresh() {
+    async prepareRefresh(session) {
       calls.prepare += 1;
+      calls.prepared.push(session.appId);
       return {
+        endpoint: session.endpoint,
+        appId: session.appId,
         issuer,
         refresh: async (refreshToken) => {
-          calls.refresh.push(refreshToken);
+          calls.refresh.push(`${session.appId}:${refreshToken}`);
           return answer(refreshToken);
         },
       };
@@ -142,7 +145,7 @@ describe('the session owner', () => {
     await seed(storedSession({ lifetimeS: 120, leftS: 20 }));
     expect((await owner.report()).state).toBe('expiring');
     expect((await owner.accessToken()).token.accessToken).not.toBe('at-0');
-    expect(calls.refresh).toEqual(['rt-0']);
+    expect(calls.refresh).toEqual([`${appId}:rt-0`]);
     // An hour-long token with 57 s left is inside its 60 s margin: expiring.
     await seed(storedSession({ lifetimeS: 3600, leftS: 57 }));
     expect((await owner.report()).state).toBe('expiring');
@@ -155,7 +158,7 @@ describe('the session owner', () => {
     expect((await owner.report()).state).toBe('expired-refreshable');
     const { token } = await owner.accessToken();
     const saved = await stored();
-    expect(calls.refresh).toEqual(['rt-0']);
+    expect(calls.refresh).toEqual([`${appId}:rt-0`]);
     expect(saved.accessToken).toBe(token.accessToken);
     expect(saved.refreshToken).toBe(`rt-${rotation}`);
     expect(saved.accessTokenIssuedAt).toBe(new Date(start).toISOString());
@@ -176,7 +179,7 @@ describe('the session owner', () => {
     expect(kept.refreshRefusedAt).toBe(new Date(start).toISOString());
     const second = await rejection(owner.accessToken());
     expect([second.code, second.exitCode]).toEqual(['refresh_refused', 4]);
-    expect(calls.refresh).toEqual(['rt-0']);
+    expect(calls.refresh).toEqual([`${appId}:rt-0`]);
     const report = await owner.report();
     expect([report.state, report.error?.exitCode]).toEqual(['refresh-refused', 4]);
   });
@@ -217,11 +220,15 @@ describe('the session owner', () => {
     for (const tenant of [{ endpoint: 'https://tenant-b.example' }, { appIds: ['other-app'] }]) {
       const { owner, seed, storedText } = harness({ provider, tenant });
       await seed(storedSession());
-      for (const question of [owner.accessToken(), owner.current(), owner.signOut()]) {
+      for (const [question, fix] of [
+        [owner.accessToken(), 'hflogin login'],
+        [owner.current(), 'hflogin login'],
+        [owner.signOut(), 'hflogin logout'],
+      ] as const) {
         const error = await rejection(question);
         expect([error.code, error.exitCode]).toEqual(['tenant_mismatch', 2]);
         expect(error.message).toContain(endpoint);
-        expect(error.hint).toContain('hflogin login');
+        expect(error.hint).toContain(fix);
       }
       const report = await owner.report();
       expect(report.error?.code).toBe('tenant_mismatch');
@@ -407,5 +414,125 @@ describe('the session owner', () => {
     release();
     await holding;
     expect(calls.refresh).toEqual([]);
+  });
+
+  it('a rejected refresh answer keeps its rotated refresh token (the grant lives), and serves nothing from it', async () => {
+    const failure = Object.assign(
+      new HfloginError('Refreshing the session failed: unexpected JWT "exp" (expiration time) claim value', {
+        code: 'verification_failed',
+        exitCode: ExitCode.failed,
+      }),
+      { rotatedRefreshToken: 'rt-rotated' },
+    );
+    const { provider } = fakeProvider(() => {
+      throw failure;
+    });
+    const { owner, seed, stored } = harness({ provider });
+    await seed(storedSession({ leftS: -10 }));
+    const error = await rejection(owner.accessToken());
+    expect([error.code, error.exitCode]).toEqual(['verification_failed', 1]);
+    expect(error.message).toContain('The rotated refresh token was kept');
+    const kept = await stored();
+    expect([kept.refreshToken, kept.accessToken]).toEqual(['rt-rotated', 'at-0']);
+  });
+
+  it('serves a token without a refresh token until it expires; other audiences say why not', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, seed } = harness({ provider });
+    await seed(storedSession({ leftS: 20, refreshToken: undefined }));
+    expect((await owner.report()).state).toBe('expiring');
+    expect((await owner.accessToken()).token.accessToken).toBe('at-0');
+    const other = await rejection(owner.accessToken({ resource: 'https://api.example.com' }));
+    expect([other.code, other.exitCode]).toEqual(['no_refresh_token', 4]);
+    expect(other.hint).toContain('--resource https://api.example.com');
+    await seed(storedSession({ leftS: -1, refreshToken: undefined }));
+    const expired = await rejection(owner.accessToken());
+    expect([expired.code, expired.exitCode]).toEqual(['session_expired', 4]);
+    expect((await owner.report()).state).toBe('needs-login');
+    expect(calls.prepare).toBe(0);
+  });
+
+  it("prepares again when the session under the lock is the tenant's other app's", async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer({ aud: 'device-app' }));
+    const { owner, seed, stored } = harness({ provider, tenant: { appIds: [appId, 'device-app'] } });
+    await seed(storedSession({ leftS: -10 }));
+    // While discovery runs for the native app, a device sign-in replaces the session.
+    const original = provider.prepareRefresh.bind(provider);
+    let replaced = false;
+    provider.prepareRefresh = async (session) => {
+      if (!replaced) {
+        replaced = true;
+        await seed(storedSession({ leftS: -10, appId: 'device-app', refreshToken: 'rt-device' }));
+      }
+      return original(session);
+    };
+    await owner.accessToken();
+    expect(calls.prepared).toEqual([appId, 'device-app']);
+    expect(calls.refresh).toEqual(['device-app:rt-device']);
+    expect((await stored()).appId).toBe('device-app');
+  });
+
+  it('logout --all signs out of a session of another tenant than the one in force; plain logout refuses it', async () => {
+    const { provider, calls } = fakeProvider(() => goodAnswer());
+    const { owner, seed, storedText } = harness({
+      provider,
+      tenant: { endpoint: 'https://tenant-b.example' },
+    });
+    await seed(storedSession());
+    const refused = await rejection(owner.signOut());
+    expect(refused.hint).toContain(`HFLOGIN_ENDPOINT=${endpoint}`);
+    expect(await storedText()).not.toBeNull();
+    expect((await owner.signOut({ anyTenant: true })).kind).toBe('revoked');
+    expect(calls.revoke).toEqual(['rt-0']);
+    expect(await storedText()).toBeNull();
+  });
+
+  it('a sign-in or sign-out here removes the legacy item, so a sign-out cannot bring it back', async () => {
+    const keyring = new MemoryKeyring();
+    const legacy = new KeychainStore(keyring);
+    const scoped = new KeychainStore(keyring, 'scope-a');
+    await legacy.save('default', serializeSession(storedSession({ accessToken: 'at-legacy' })));
+    const owner = new SessionOwner({
+      storage: profileStorage(
+        scoped,
+        { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
+        { waitMs: 2_000 },
+      ),
+      provider: fakeProvider(() => goodAnswer()).provider,
+      tenant: { profile: 'default', endpoint, appIds: [appId] },
+      now: () => start,
+      critical: uninterruptible,
+      signal: new AbortController().signal,
+    });
+    await owner.recordSignIn(storedSession({ accessToken: 'at-new' }));
+    expect(await legacy.load('default')).toBeNull();
+    expect((await owner.signOut()).kind).toBe('revoked');
+    expect(await owner.stored()).toBeNull();
+  });
+
+  it('two config directories migrating the one legacy item at once: exactly one keeps it', async () => {
+    const keyring = new MemoryKeyring();
+    const legacy = new KeychainStore(keyring);
+    await legacy.save('default', serializeSession(storedSession()));
+    const owners = ['scope-a', 'scope-b'].map(
+      (scope) =>
+        new SessionOwner({
+          storage: profileStorage(
+            new KeychainStore(keyring, scope),
+            { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
+            { waitMs: 2_000 },
+          ),
+          provider: fakeProvider(() => goodAnswer()).provider,
+          tenant: { profile: 'default', endpoint, appIds: [appId] },
+          now: () => start,
+          critical: uninterruptible,
+          signal: new AbortController().signal,
+        }),
+    );
+    const found = await Promise.all(owners.map((owner) => owner.stored()));
+    expect(found.filter((session) => session !== null)).toHaveLength(1);
+    expect(await legacy.load('default')).toBeNull();
+    const left = [...keyring.entries.keys()].filter((account) => !account.includes(':', 'session:'.length));
+    expect(left).toHaveLength(1);
   });
 });

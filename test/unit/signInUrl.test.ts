@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { ExitCode } from '../../src/io/errors.js';
-import type { SignInChoices } from '../../src/logto/authorizationParameters.js';
+import { signInChoices, type SignInChoices } from '../../src/logto/authorizationParameters.js';
 import { signInUrl, uiLocalesFromEnv, validateChoices } from '../../src/logto/signInUrl.js';
 
-const base: SignInChoices = {
-  connector: 'huggingface',
-  signUp: false,
-  scopes: [],
-  resources: [],
-  organizationId: undefined,
-  loginHint: undefined,
-  prompt: 'consent',
-  uiLocales: undefined,
-};
+const base = signInChoices();
 const protocol = {
   authorizationEndpoint: 'https://tenant.logto.app/oidc/auth',
   clientId: 'app',
