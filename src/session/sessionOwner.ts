@@ -387,14 +387,6 @@ export class SessionOwner {
     try {
       answer = await prepared.refresh(session.refreshToken, audience);
     } catch (error) {
-      if (error instanceof HfloginError && error.code === 'refresh_refused') {
-        // Final: recorded, so status and every command agree, and nobody asks Logto again.
-        await this.deps.storage.save({
-          ...session,
-          refreshRefusedAt: new Date(this.deps.now()).toISOString(),
-        });
-        throw refreshRefused(session, this.profile);
-      }
       const rotated = rotatedRefreshTokenOf(error);
       if (error instanceof HfloginError && rotated) {
         // Logto has rotated the refresh token but its answer failed a check: keep the new refresh
@@ -415,13 +407,23 @@ export class SessionOwner {
           },
         );
       }
-      if (error instanceof HfloginError && error.code === 'invalid_target' && audience.resource) {
-        throw new HfloginError(`This session was not granted access to ${audience.resource}.`, {
-          code: 'invalid_target',
-          exitCode: ExitCode.failed,
-          hint: `Sign in again with hflogin login --resource ${audience.resource}.`,
-          cause: error,
+      if (key !== '' && isRefusal(error)) {
+        // Logto (like oidc-provider) rotates the refresh token BEFORE it resolves the resource
+        // (packages/core/src/oidc/grants/refresh-token.ts: refreshToken.consume(), then
+        // resolveResource): a resource it refuses spends the refresh token without returning its
+        // successor, and the grant dies when it is presented after the 3 s reuse grace (seen on a
+        // real Logto 1.42: invalid_target, then "refresh token already used"). Within the grace it
+        // still works once: refresh for the session's own audience at once, and keep that.
+        await this.refreshAndSave(session, {}, '', prepared);
+        throw audienceRefused(error, audience);
+      }
+      if (error instanceof HfloginError && error.code === 'refresh_refused') {
+        // Final: recorded, so status and every command agree, and nobody asks Logto again.
+        await this.deps.storage.save({
+          ...session,
+          refreshRefusedAt: new Date(this.deps.now()).toISOString(),
         });
+        throw refreshRefused(session, this.profile);
       }
       throw error;
     }
@@ -447,6 +449,43 @@ export class SessionOwner {
     await this.deps.storage.save(updated);
     return { session: updated, token };
   }
+}
+
+/** The provider said no (an OAuth error answer), as opposed to not answering. */
+function isRefusal(error: unknown): error is HfloginError {
+  return (
+    error instanceof HfloginError &&
+    (error.exitCode === ExitCode.failed || error.exitCode === ExitCode.notSignedIn)
+  );
+}
+
+/** What a refused token for an API resource or organization means to the person. */
+function audienceRefused(error: HfloginError, audience: Audience): HfloginError {
+  const flags = `${audience.resource ? ` --resource ${audience.resource}` : ''}${
+    audience.organization ? ` --organization ${audience.organization}` : ''
+  }`;
+  if (error.code === 'invalid_target' && audience.resource) {
+    return new HfloginError(`This session was not granted access to ${audience.resource}.`, {
+      code: 'invalid_target',
+      exitCode: ExitCode.failed,
+      hint: `Sign in again with hflogin login${flags}.`,
+      cause: error,
+    });
+  }
+  // invalid_grant for an audience while the session itself still refreshes: the grant does not
+  // cover that audience.
+  if (error.code === 'refresh_refused') {
+    return new HfloginError(
+      `Logto refused a token for ${audience.resource ?? `the organization ${audience.organization}`} (invalid_grant); the session itself is fine.`,
+      {
+        code: 'audience_refused',
+        exitCode: ExitCode.failed,
+        hint: `Sign in again with hflogin login${flags} to be granted it.`,
+        cause: error,
+      },
+    );
+  }
+  return error;
 }
 
 /** The cached token for an audience key ('' is the session's own access token). */

@@ -1,4 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession, type StoredSession } from '../../src/session/session.js';
@@ -141,17 +143,32 @@ describe.skipIf(keychain.skip)('hflogin token: valid tokens, refreshed under a c
     expect(payload.sub).toBe('u1alice00001');
   });
 
-  it('says so when the session lacks the organizations scope, or was not granted the resource', async () => {
-    await seedSignedInSession(emulator, target());
-    const organization = token('--organization', 'org-open-models');
-    expect(await organization.exit).toBe(1);
-    expect(organization.stderr()).toContain('urn:logto:scope:organizations');
-    expect(organization.stderr()).toContain('hflogin login --organization org-open-models');
+  it('says so when the session lacks the organizations scope, or was not granted the resource — and keeps the grant', async () => {
+    // Logto's own 3 s reuse grace here: a refused resource spends the refresh token (Logto rotates
+    // before it resolves the resource), and only within the grace can hflogin still save the grant.
+    const graceful = await startEmulator();
+    try {
+      const session = await seedSignedInSession(graceful, target());
+      const organization = token('--organization', 'org-open-models');
+      expect(await organization.exit).toBe(1);
+      expect(organization.stderr()).toContain('urn:logto:scope:organizations');
+      expect(organization.stderr()).toContain('hflogin login --organization org-open-models');
 
-    const resource = token('--resource', api);
-    expect(await resource.exit).toBe(1);
-    expect(resource.stderr()).toContain(`not granted access to ${api}`);
-    expect(resource.stderr()).toContain(`hflogin login --resource ${api}`);
+      const resource = token('--resource', api);
+      expect(await resource.exit).toBe(1);
+      expect(resource.stderr()).toContain(`not granted access to ${api}`);
+      expect(resource.stderr()).toContain(`hflogin login --resource ${api}`);
+      // Past the grace, the session still refreshes: hflogin kept the refresh token's successor.
+      await sleep(3_500);
+      expect((await stored()).refreshToken).not.toBe(session.refreshToken);
+      await expire(await stored());
+      const plain = token();
+      expect(await plain.exit).toBe(0);
+      expect(graceful.stats.refreshTokenReuse).toBe(1);
+      expect(graceful.stats.grantsRevoked).toBe(0);
+    } finally {
+      await graceful.close();
+    }
   });
 
   it('exits 4 on invalid_grant, keeps the session marked refused, and status and whoami agree', async () => {

@@ -114,6 +114,22 @@ function harness(options: {
   return { owner, storage, seed, stored, storedText, configDir, waits };
 }
 
+/** An owner over an in-memory keychain, its items scoped as one config directory's. */
+function keychainOwner(keyring: MemoryKeyring, scope: string, tenantEndpoint = endpoint) {
+  return new SessionOwner({
+    storage: profileStorage(
+      new KeychainStore(keyring, scope),
+      { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
+      { waitMs: 2_000 },
+    ),
+    provider: fakeProvider(() => goodAnswer()).provider,
+    tenant: { profile: 'default', endpoint: tenantEndpoint, appIds: [appId] },
+    now: () => start,
+    critical: uninterruptible,
+    signal: new AbortController().signal,
+  });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<HfloginError> {
   const error = await promise.then(
     () => undefined,
@@ -337,21 +353,8 @@ describe('the session owner', () => {
     const keyring = new MemoryKeyring();
     const legacy = new KeychainStore(keyring);
     await legacy.save('default', serializeSession(storedSession()));
-    const build = (tenantEndpoint: string) => {
-      const configDir = mkdtempSync(join(tmpdir(), 'hflogin-owner-'));
-      return new SessionOwner({
-        storage: profileStorage(
-          new KeychainStore(keyring, 'scope-of-' + tenantEndpoint.slice(8, 16)),
-          { configDir, profile: 'default' },
-          { waitMs: 2_000 },
-        ),
-        provider: fakeProvider(() => goodAnswer()).provider,
-        tenant: { profile: 'default', endpoint: tenantEndpoint, appIds: [appId] },
-        now: () => start,
-        critical: uninterruptible,
-        signal: new AbortController().signal,
-      });
-    };
+    const build = (tenantEndpoint: string) =>
+      keychainOwner(keyring, `scope-of-${tenantEndpoint.slice(8, 16)}`, tenantEndpoint);
     // Another config directory (tenant B) leaves tenant A's legacy session alone.
     expect(await build('https://tenant-b.example').stored()).toBeNull();
     expect(await legacy.load('default')).not.toBeNull();
@@ -490,20 +493,8 @@ describe('the session owner', () => {
   it('a sign-in or sign-out here removes the legacy item, so a sign-out cannot bring it back', async () => {
     const keyring = new MemoryKeyring();
     const legacy = new KeychainStore(keyring);
-    const scoped = new KeychainStore(keyring, 'scope-a');
     await legacy.save('default', serializeSession(storedSession({ accessToken: 'at-legacy' })));
-    const owner = new SessionOwner({
-      storage: profileStorage(
-        scoped,
-        { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
-        { waitMs: 2_000 },
-      ),
-      provider: fakeProvider(() => goodAnswer()).provider,
-      tenant: { profile: 'default', endpoint, appIds: [appId] },
-      now: () => start,
-      critical: uninterruptible,
-      signal: new AbortController().signal,
-    });
+    const owner = keychainOwner(keyring, 'scope-a');
     await owner.recordSignIn(storedSession({ accessToken: 'at-new' }));
     expect(await legacy.load('default')).toBeNull();
     expect((await owner.signOut()).kind).toBe('revoked');
@@ -514,25 +505,56 @@ describe('the session owner', () => {
     const keyring = new MemoryKeyring();
     const legacy = new KeychainStore(keyring);
     await legacy.save('default', serializeSession(storedSession()));
-    const owners = ['scope-a', 'scope-b'].map(
-      (scope) =>
-        new SessionOwner({
-          storage: profileStorage(
-            new KeychainStore(keyring, scope),
-            { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
-            { waitMs: 2_000 },
-          ),
-          provider: fakeProvider(() => goodAnswer()).provider,
-          tenant: { profile: 'default', endpoint, appIds: [appId] },
-          now: () => start,
-          critical: uninterruptible,
-          signal: new AbortController().signal,
-        }),
-    );
+    const owners = ['scope-a', 'scope-b'].map((scope) => keychainOwner(keyring, scope));
     const found = await Promise.all(owners.map((owner) => owner.stored()));
     expect(found.filter((session) => session !== null)).toHaveLength(1);
     expect(await legacy.load('default')).toBeNull();
     const left = [...keyring.entries.keys()].filter((account) => !account.includes(':', 'session:'.length));
     expect(left).toHaveLength(1);
+  });
+
+  it('a refused resource: refreshes the session at once (Logto spent the refresh token), then says why', async () => {
+    const { provider, calls } = fakeProvider((refreshToken) => {
+      if (calls.refresh.length === 1)
+        throw new HfloginError('refused: invalid_target', {
+          code: 'invalid_target',
+          exitCode: ExitCode.failed,
+        });
+      expect(refreshToken).toBe('rt-0');
+      return goodAnswer();
+    });
+    const { owner, seed, stored } = harness({ provider });
+    await seed(storedSession());
+    const error = await rejection(owner.accessToken({ resource: 'https://api.example.com' }));
+    expect([error.code, error.exitCode]).toEqual(['invalid_target', 1]);
+    expect(error.message).toContain('not granted access to https://api.example.com');
+    expect(calls.refresh).toEqual([`${appId}:rt-0`, `${appId}:rt-0`]);
+    expect((await stored()).refreshToken).toBe(`rt-${rotation}`);
+  });
+
+  it('invalid_grant for an audience: the session decides — alive (audience refused) or refused (marked)', async () => {
+    const refusal = () =>
+      new HfloginError('refused', { code: 'refresh_refused', exitCode: ExitCode.notSignedIn });
+    {
+      const { provider, calls } = fakeProvider(() => {
+        if (calls.refresh.length === 1) throw refusal();
+        return goodAnswer();
+      });
+      const { owner, seed, stored } = harness({ provider });
+      await seed(storedSession({ scopes: ['openid', 'offline_access', 'urn:logto:scope:organizations'] }));
+      const refused = await rejection(owner.accessToken({ organization: 'org-1' }));
+      expect([refused.code, refused.exitCode]).toEqual(['audience_refused', 1]);
+      expect((await stored()).refreshRefusedAt).toBeUndefined();
+    }
+    {
+      const { provider } = fakeProvider(() => {
+        throw refusal();
+      });
+      const { owner, seed, stored } = harness({ provider });
+      await seed(storedSession({ scopes: ['openid', 'offline_access', 'urn:logto:scope:organizations'] }));
+      const error = await rejection(owner.accessToken({ organization: 'org-1' }));
+      expect([error.code, error.exitCode]).toEqual(['refresh_refused', 4]);
+      expect((await stored()).refreshRefusedAt).toBe(new Date(start).toISOString());
+    }
   });
 });
