@@ -29,7 +29,8 @@ function has(command) {
 }
 
 const alreadyInside = process.env.HFLOGIN_TEST_KEYRING === 'gnome-keyring';
-const canMakeKeyring = !alreadyInside && has('dbus-run-session') && has('gnome-keyring-daemon');
+const canMakeKeyring =
+  !alreadyInside && has('dbus-run-session') && has('gnome-keyring-daemon') && has('secret-tool');
 
 let command;
 let args;
@@ -45,16 +46,22 @@ if (canMakeKeyring) {
   spawnSync('chmod', ['700', env.XDG_RUNTIME_DIR]);
   command = 'dbus-run-session';
   // The daemon prints GNOME_KEYRING_CONTROL=… lines; eval exports them. "pw" unlocks (and on a new
-  // HOME creates) the login keyring, which becomes the default collection.
-  args = [
-    '--',
-    'bash',
-    '-c',
-    'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"; exec "$@"',
-    'bash',
-    process.execPath,
-    ...vitestArgs,
-  ];
+  // HOME creates) the login keyring, which becomes the default collection. Then the keyring must
+  // prove it works before any test runs: on a loaded machine the first unlock was once not done
+  // when the tests began, and every keychain test then met a locked keyring ("unlock prompt was
+  // dismissed"). So: store and clear a probe entry, unlocking again (up to 5 times) until it works.
+  const ready = [
+    'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"',
+    'for attempt in 1 2 3 4 5; do',
+    '  if printf probe | secret-tool store --label=hflogin-test-probe service hflogin-test-probe account ready 2>/dev/null',
+    '    then secret-tool clear service hflogin-test-probe account ready; break; fi',
+    '  echo "[test] the keyring is not usable yet (attempt $attempt); unlocking it again" >&2',
+    '  sleep 1',
+    '  printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
+    'done',
+    'exec "$@"',
+  ].join('\n');
+  args = ['--', 'bash', '-c', ready, 'bash', process.execPath, ...vitestArgs];
   console.error('[test] running inside a private D-Bus session with an unlocked gnome-keyring');
 } else {
   command = process.execPath;
