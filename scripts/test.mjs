@@ -5,7 +5,7 @@
 // to a real Secret Service and never touch the developer's own keyring. Elsewhere it runs as is
 // and the keychain tests skip with their reason (or fail, under HFLOGIN_TEST_STRICT=1).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ const canMakeKeyring =
 
 let command;
 let args;
+let keyringStarts;
 const env = { ...process.env };
 if (canMakeKeyring) {
   const home = join(scratch, 'home');
@@ -45,23 +46,55 @@ if (canMakeKeyring) {
   spawnSync('mkdir', ['-p', env.XDG_DATA_HOME, env.XDG_CONFIG_HOME, env.XDG_RUNTIME_DIR]);
   spawnSync('chmod', ['700', env.XDG_RUNTIME_DIR]);
   command = 'dbus-run-session';
-  // The daemon prints GNOME_KEYRING_CONTROL=… lines; eval exports them. "pw" unlocks (and on a new
-  // HOME creates) the login keyring, which becomes the default collection. Then the keyring must
-  // prove it works before any test runs: on a loaded machine the first unlock was once not done
-  // when the tests began, and every keychain test then met a locked keyring ("unlock prompt was
-  // dismissed"). So: store and clear a probe entry, unlocking again (up to 5 times) until it works.
+  // The bus starts gnome-keyring on demand through our own service files, which feed it the
+  // keyring's password ("pw"): so the login keyring is created unlocked, and if the daemon dies
+  // mid-run (seen under load in CI), the bus starts it again unlocked, with its items. With the
+  // stock service files a restarted daemon came up locked, and every later keychain test failed
+  // with "unlock prompt was dismissed". Each start is logged, and counted at the end.
+  const bus = join(scratch, 'dbus');
+  const services = join(bus, 'services');
+  keyringStarts = join(bus, 'keyring-starts.log');
+  mkdirSync(services, { recursive: true });
+  const daemon = join(bus, 'gnome-keyring.sh');
+  writeFileSync(
+    daemon,
+    `#!/bin/sh\necho "$(date +%T.%N)" >> '${keyringStarts}'\nprintf pw | exec gnome-keyring-daemon --foreground --unlock --components=secrets\n`,
+    { mode: 0o755 },
+  );
+  for (const name of ['org.freedesktop.secrets', 'org.gnome.keyring'])
+    writeFileSync(join(services, `${name}.service`), `[D-BUS Service]\nName=${name}\nExec=${daemon}\n`);
+  const config = join(bus, 'session.conf');
+  writeFileSync(
+    config,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=${tmpdir()}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>${services}</servicedir>
+  <standard_session_servicedirs/>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  // The keyring must prove it works before any test runs: store and clear a probe entry (which
+  // starts the daemon), retrying a few times on a slow start.
   const ready = [
-    'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"',
     'for attempt in 1 2 3 4 5; do',
     '  if printf probe | secret-tool store --label=hflogin-test-probe service hflogin-test-probe account ready 2>/dev/null',
     '    then secret-tool clear service hflogin-test-probe account ready; break; fi',
-    '  echo "[test] the keyring is not usable yet (attempt $attempt); unlocking it again" >&2',
+    '  echo "[test] the keyring is not usable yet (attempt $attempt)" >&2',
     '  sleep 1',
-    '  printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
     'done',
     'exec "$@"',
   ].join('\n');
-  args = ['--', 'bash', '-c', ready, 'bash', process.execPath, ...vitestArgs];
+  args = [`--config-file=${config}`, '--', 'bash', '-c', ready, 'bash', process.execPath, ...vitestArgs];
   console.error('[test] running inside a private D-Bus session with an unlocked gnome-keyring');
 } else {
   command = process.execPath;
@@ -86,6 +119,11 @@ try {
   }
 } catch {
   // No report: vitest failed before running anything; the exit code says so.
+}
+if (keyringStarts && existsSync(keyringStarts)) {
+  const starts = readFileSync(keyringStarts, 'utf8').trim().split('\n').length;
+  if (starts > 1)
+    console.error(`[test] gnome-keyring-daemon was started ${starts} times (it died and came back unlocked)`);
 }
 rmSync(scratch, { recursive: true, force: true });
 console.log(summary);

@@ -236,12 +236,13 @@ describe('the session owner', () => {
     for (const tenant of [{ endpoint: 'https://tenant-b.example' }, { appIds: ['other-app'] }]) {
       const { owner, seed, storedText } = harness({ provider, tenant });
       await seed(storedSession());
+      // Asked one at a time: a rejection nobody awaits yet is an unhandled one.
       for (const [question, fix] of [
-        [owner.accessToken(), 'hflogin login'],
-        [owner.current(), 'hflogin login'],
-        [owner.signOut(), 'hflogin logout'],
+        [() => owner.accessToken(), 'hflogin login'],
+        [() => owner.current(), 'hflogin login'],
+        [() => owner.signOut(), 'hflogin logout'],
       ] as const) {
-        const error = await rejection(question);
+        const error = await rejection(question());
         expect([error.code, error.exitCode]).toEqual(['tenant_mismatch', 2]);
         expect(error.message).toContain(endpoint);
         expect(error.hint).toContain(fix);
