@@ -63,12 +63,17 @@ describe('device flow (RFC 8628) with the device-flow app', () => {
     return done.page;
   }
 
-  it('issues a device code, user code and verification URIs under /oidc/device', async () => {
+  it("issues a device code, user code and Logto's short verification URIs (/device → /oidc/device)", async () => {
     const device = await startDeviceFlow();
     expect(device.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    expect(device.verification_uri).toBe(`${emulator.issuer}/device`);
+    expect(device.verification_uri).toBe(`${emulator.endpoint}/device`);
+    const redirect = await fetch(device.verification_uri_complete!, { redirect: 'manual' });
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([
+      302,
+      `/oidc/device?user_code=${encodeURIComponent(device.user_code)}`,
+    ]);
     expect(device.verification_uri_complete).toBe(
-      `${emulator.issuer}/device?user_code=${encodeURIComponent(device.user_code)}`,
+      `${emulator.endpoint}/device?user_code=${encodeURIComponent(device.user_code)}`,
     );
     expect(device.expires_in).toBe(600);
     // Like Logto (oidc-provider 9), no interval is advertised by default: clients use 5 s.

@@ -61,7 +61,7 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
   async function verificationUrl(run: HfloginRun): Promise<{ url: string; code: string }> {
     // The last line of the device instructions: the URL, code and QR code are all out by then.
     await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/Waiting for approval/);
-    const url = /^ {2}(http\S+\/oidc\/device\?user_code=\S+)$/m.exec(run.stderr())![1]!;
+    const url = /^ {2}(http\S+\/device\?user_code=\S+)$/m.exec(run.stderr())![1]!;
     const code = /^ {2}Code: (\S+)$/m.exec(run.stderr())![1]!;
     return { url, code };
   }
@@ -69,7 +69,7 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
   it('shows the URL, the code and a QR code, polls, and saves the session like a browser sign-in', async () => {
     const run = loginDevice();
     const { url, code } = await verificationUrl(run);
-    expect(url).toBe(`${emulator.issuer}/device?user_code=${encodeURIComponent(code)}`);
+    expect(url).toBe(`${emulator.endpoint}/device?user_code=${encodeURIComponent(code)}`);
     expect(run.stderr()).toMatch(/[▀▄█]{20,}/);
 
     await page.goto(url);

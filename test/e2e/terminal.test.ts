@@ -185,9 +185,7 @@ describe.skipIf(chromium.skip || tmux.skip)(
       const redirectUri = new URL(signInUrl).searchParams.get('redirect_uri')!;
 
       terminal.press('d');
-      const [, url, code] = await terminal.waitFor(
-        / {2}(http\S+\/oidc\/device\?user_code=\S+)\s+Code: (\S+)/,
-      );
+      const [, url, code] = await terminal.waitFor(/ {2}(http\S+\/device\?user_code=\S+)\s+Code: (\S+)/);
       expect(url).toContain(encodeURIComponent(code!));
       await page.goto(url!);
       await page.click('#device-confirm');

@@ -47,3 +47,16 @@ export function advertiseInterval(ctx: KoaContextWithOIDC, state: EmulatorState)
   if (interval === null || ctx.oidc?.route !== 'device_authorization' || ctx.status !== 200) return;
   if (ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).interval = interval;
 }
+
+/**
+ * Logto answers the device authorization with `/device` rather than oidc-provider's `/oidc/device`
+ * (packages/core/src/middleware/koa-device-flow-shortcut.ts: a URL short enough to type on a TV
+ * or in a terminal), and redirects `GET /device` to `/oidc/device` (see index.ts).
+ */
+export function shortenVerificationUris(ctx: KoaContextWithOIDC): void {
+  if (ctx.oidc?.route !== 'device_authorization' || ctx.status !== 200) return;
+  const body = ctx.body as Record<string, unknown> | undefined;
+  for (const key of ['verification_uri', 'verification_uri_complete']) {
+    if (typeof body?.[key] === 'string') body[key] = (body[key] as string).replace('/oidc/device', '/device');
+  }
+}

@@ -103,6 +103,13 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
       await oidc(req, res);
       return;
     }
+    // Logto's shorthand for the device page (koa-device-flow-shortcut.ts): the verification URI it
+    // hands out is `/device`, which sends a first visit on to oidc-provider's `/oidc/device`.
+    if (req.method === 'GET' && url.pathname === '/device') {
+      res.writeHead(302, { location: `${mountPath}/device${url.search}` });
+      res.end();
+      return;
+    }
     if (await huggingFace.handle(req, res, url)) return;
     if (await experience.handle(req, res, url)) return;
     sendJson(res, 404, {

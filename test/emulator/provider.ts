@@ -10,7 +10,7 @@ import Provider, {
 import { claimsByScope, claimsFor } from './accounts.js';
 import { extraParamKeys, loginPromptPath, validateExtraParams } from './extraParams.js';
 import { pickLocale, translate, type Phrase } from './i18n.js';
-import { advertiseInterval, installDeviceFlowPolling } from './deviceFlowPolling.js';
+import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
 import { applyFaults, applyRefreshFault } from './faults.js';
 import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
@@ -223,6 +223,7 @@ export function createProvider(state: EmulatorState): Provider {
     const oidcCtx = ctx as KoaContextWithOIDC;
     recordDeviceAuthorization(oidcCtx, state);
     advertiseInterval(oidcCtx, state);
+    shortenVerificationUris(oidcCtx);
     await applyFaults(oidcCtx, state);
     await applyRefreshFault(oidcCtx, state);
     // Last: the response is final when the test hears `refresh` and the delay starts.
