@@ -63,23 +63,17 @@ if (canMakeKeyring) {
   );
   for (const name of ['org.freedesktop.secrets', 'org.gnome.keyring'])
     writeFileSync(join(services, `${name}.service`), `[D-BUS Service]\nName=${name}\nExec=${daemon}\n`);
+  // Our service directory first (the first one that has a service wins), then the stock session
+  // bus configuration with its limits: without them the bus refused connections mid-run ("maximum
+  // number of active connections for UID 0").
   const config = join(bus, 'session.conf');
   writeFileSync(
     config,
     `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>session</type>
-  <keep_umask/>
-  <listen>unix:tmpdir=${tmpdir()}</listen>
-  <auth>EXTERNAL</auth>
   <servicedir>${services}</servicedir>
-  <standard_session_servicedirs/>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
+  <include>/usr/share/dbus-1/session.conf</include>
 </busconfig>
 `,
   );
