@@ -181,12 +181,12 @@ describe('stats.deviceAuthorizations and stats.devicePolls', () => {
       ['direct_sign_in', 'social:huggingface'],
     ]);
     expect((await deviceAuthorization(body)).status).toBe(200);
-    // Refused (unknown client), and recorded all the same.
+    // Refused (unknown client: 400 invalid_client, as Logto answers), and recorded all the same.
     const refused = new URLSearchParams([
       ['client_id', 'no-such-app'],
       ['scope', 'openid'],
     ]);
-    expect((await deviceAuthorization(refused)).status).toBe(401);
+    expect((await deviceAuthorization(refused)).status).toBe(400);
 
     expect(emulator.stats.deviceAuthorizations).toEqual([
       {

@@ -56,7 +56,21 @@ export function createProvider(state: EmulatorState): Provider {
   const alg = signingKey.alg;
 
   const configuration: Configuration = {
-    adapter: (name: string) => state.store.adapterFor(name),
+    adapter: (name: string) => {
+      const adapter = state.store.adapterFor(name);
+      if (name !== 'Client') return adapter;
+      // Logto's adapter throws invalid_client (HTTP 400) for an app it does not know
+      // (packages/core/src/oidc/adapter.ts), where oidc-provider itself answers 401: every endpoint
+      // that names an unknown client_id then says 400 invalid_client, as on a real tenant.
+      return {
+        ...adapter,
+        async find(id: string) {
+          const found = await adapter.find(id);
+          if (!found) throw new errors.InvalidClient(`invalid client ${id}`);
+          return found;
+        },
+      };
+    },
     clients: options.apps.map((app) => clientMetadata(app, alg)),
     jwks: { keys: [signingKey.privateJwk as never] },
     // Logto: { sameSite: 'lax', path: '/', signed: true }. path '/' lets the experience pages
