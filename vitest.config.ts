@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The real-Logto tier runs on its own: npm run test:logto (vitest.logto.config.ts).
+    exclude: ['test/logto/**', '**/node_modules/**'],
     // Browser and emulator tests start real processes; two cores, so two files at a time.
     pool: 'forks',
     maxWorkers: 2,
