@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { HfloginError } from '../io/errors.js';
 import type { SecretStore } from './secretStore.js';
@@ -26,6 +27,17 @@ interface Manifest {
   gen: string;
   chunks: number;
   sha256: string;
+}
+
+/** The D-Bus peer (the Secret Service daemon) disconnected or vanished during the call. */
+function serviceWentAway(error: unknown): boolean {
+  const message =
+    error instanceof Error
+      ? `${error.message} ${String((error.cause as Error | undefined)?.message ?? '')}`
+      : '';
+  return /disconnected from message bus|ServiceUnknown|was not provided by any \.service files|NoReply/i.test(
+    message,
+  );
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -63,7 +75,20 @@ export class KeychainStore implements SecretStore {
     return this.scope === undefined ? undefined : new KeychainStore(this.backend);
   }
 
+  /**
+   * Runs a keychain call; its failure is exit 6 with the keychain's reason. A call whose Secret
+   * Service daemon went away in the middle of it is made once more: D-Bus starts the daemon again
+   * on the next call (gnome-keyring-daemon was seen dying when a client was killed mid-call), and
+   * during a refresh this call may be the save of the only copy of a rotated refresh token. Every
+   * call guarded here is idempotent (get, set, delete, list).
+   */
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!serviceWentAway(error)) throw storageUnavailable('OS keychain', error);
+    }
+    await sleep(200);
     try {
       return await operation();
     } catch (error) {

@@ -106,4 +106,25 @@ describe('keychain store', () => {
     expect(configDirScope(join(root, 'real', 'a'))).not.toBe(configDirScope(join(root, 'real', 'b')));
     expect(configDirScope(root)).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('asks once more when the Secret Service daemon went away mid-call; any other failure is exit 6 at once', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring, 'scope');
+    const flaky = (message: string, times: number) => {
+      let left = times;
+      const set = keyring.set.bind(keyring);
+      keyring.set = async (account, value) => {
+        if (left-- > 0) throw new Error(`Platform failure: DBus error: ${message}`);
+        return set(account, value);
+      };
+    };
+    flaky('Message recipient disconnected from message bus without replying', 1);
+    await store.save('default', 'saved through a daemon restart');
+    expect(await store.load('default')).toBe('saved through a daemon restart');
+    flaky('Message recipient disconnected from message bus without replying', 2);
+    await expect(store.save('default', 'x')).rejects.toMatchObject({ exitCode: ExitCode.storage });
+    flaky('Secret Service: unlock prompt was dismissed', 1);
+    await expect(store.save('default', 'y')).rejects.toMatchObject({ exitCode: ExitCode.storage });
+    expect(await store.load('default')).toBe('saved through a daemon restart');
+  });
 });
