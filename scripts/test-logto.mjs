@@ -55,7 +55,7 @@ for (const script of ['setup.sh', 'start.sh', 'stop.sh']) {
   if (!existsSync(join(scripts, script)))
     unavailable(`no ${script} in ${scripts} (set HFLOGIN_LOGTO_SCRIPTS to the real-Logto scripts)`);
 }
-if (process.getuid?.() !== 0 && !process.env.HFLOGIN_LOGTO_NO_ROOT)
+if (process.getuid?.() !== 0)
   unavailable('the real-Logto scripts need root (apt-get, port 443 for the fake Hugging Face, unshare -m)');
 
 // A stack of ours left running from an earlier run would block the next start: stop it first.
