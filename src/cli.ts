@@ -8,7 +8,7 @@ export type CliDeps = CommandDeps;
  * answered before the command-line parser even loads: scripts call it to probe for hflogin.
  */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  if (isVersionProbe(argv)) {
     deps.stdout.write(`${version}\n`);
     return 0;
   }
@@ -16,8 +16,18 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   return runProgram(argv, deps);
 }
 
+function isVersionProbe(argv: readonly string[]): boolean {
+  return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+}
+
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
 export async function runAsProcess(): Promise<never> {
+  const argv = process.argv.slice(2);
+  // Nothing to interrupt in a version probe: answered before the Ctrl+C handling even loads.
+  if (isVersionProbe(argv)) {
+    process.stdout.write(`${version}\n`);
+    process.exit(0);
+  }
   // The first Ctrl+C lets the command close its listener and say so (or, during a refresh, finish
   // saving the rotated token); a second one ends at once.
   const { createInterruption } = await import('./io/interrupt.js');
@@ -28,7 +38,7 @@ export async function runAsProcess(): Promise<never> {
   // With the terminal gone (SIGHUP), a write to stderr fails with EIO/EPIPE; that must not crash
   // a command that is finishing a save.
   process.stderr.on('error', () => undefined);
-  const code = await main(process.argv.slice(2), {
+  const code = await main(argv, {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
