@@ -1,10 +1,9 @@
-import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { interrupted } from '../io/wait.js';
 import type { CommandDeps } from './deps.js';
-import { envForOtherProfiles, profileSession } from './profileSession.js';
+import { everyProfile, profileSession } from './profileSession.js';
 
 export interface LogoutOptions {
   profile?: string;
@@ -23,10 +22,8 @@ export async function runLogout(options: LogoutOptions, deps: CommandDeps): Prom
   } else {
     // Every profile of this config directory, whatever tenant is in force; one that fails (its
     // keychain locked, say) does not keep the others signed in.
-    const names = new Set([active.profile, ...Object.keys((await readConfig(active.configDir)).profiles)]);
     const failures: HfloginError[] = [];
-    for (const name of [...names].sort()) {
-      const env = name === active.profile ? deps.env : envForOtherProfiles(deps.env);
+    for (const { name, env } of await everyProfile(active, deps.env)) {
       try {
         await logoutProfile(name, deps, env, true);
       } catch (error) {

@@ -1,3 +1,4 @@
+import { readConfig } from '../config/profiles.js';
 import { resolveSettings, type SettingFlags, type Settings } from '../config/settings.js';
 import { writeLine } from '../io/terminal.js';
 import { openSession } from '../session/openSession.js';
@@ -27,10 +28,22 @@ export function sessionOwnerFor(settings: Settings, deps: CommandDeps): Promise<
 }
 
 /**
- * The environment for a profile other than the active one (`status`, `logout --all`): the tenant
- * variables name the active profile's tenant, not every profile's.
+ * Every profile of the config directory (its config file's, and the active one), sorted, each with
+ * the environment its settings come from: the tenant variables (HFLOGIN_ENDPOINT…) name the active
+ * profile's tenant, not every profile's. For `status` and `logout --all`.
  */
-export function envForOtherProfiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export async function everyProfile(
+  active: Settings,
+  env: NodeJS.ProcessEnv,
+): Promise<Array<{ name: string; active: boolean; env: NodeJS.ProcessEnv }>> {
+  const names = new Set([active.profile, ...Object.keys((await readConfig(active.configDir)).profiles)]);
+  return [...names].sort().map((name) => {
+    const isActive = name === active.profile;
+    return { name, active: isActive, env: isActive ? env : envForOtherProfiles(env) };
+  });
+}
+
+function envForOtherProfiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const {
     HFLOGIN_ENDPOINT: _endpoint,
     HFLOGIN_APP_ID: _appId,

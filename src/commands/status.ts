@@ -1,11 +1,10 @@
-import { readConfig } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { displayName } from '../logto/profile.js';
 import type { SessionState } from '../session/freshness.js';
 import type { CommandDeps } from './deps.js';
-import { envForOtherProfiles, profileSession } from './profileSession.js';
+import { everyProfile, profileSession } from './profileSession.js';
 
 export interface StatusOptions {
   profile?: string;
@@ -41,13 +40,9 @@ export interface StatusJson {
  */
 export async function runStatus(options: StatusOptions, deps: CommandDeps): Promise<void> {
   const active = await resolveSettings({ profile: options.profile }, deps.env);
-  const config = await readConfig(active.configDir);
-  const names = [...new Set([active.profile, ...Object.keys(config.profiles)])].sort();
   const profiles: ProfileStatus[] = [];
   let activeError: HfloginError | null = null;
-  for (const name of names) {
-    const isActive = name === active.profile;
-    const env = isActive ? deps.env : envForOtherProfiles(deps.env);
+  for (const { name, active: isActive, env } of await everyProfile(active, deps.env)) {
     const settings = isActive ? active : await resolveSettings({ profile: name }, env);
     const status: ProfileStatus = {
       name,

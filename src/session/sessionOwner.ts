@@ -81,6 +81,14 @@ function expiredWithoutRefresh(session: StoredSession, profile: string): Hflogin
   );
 }
 
+/** ` --resource <uri> --organization <id>`: the login flags that ask for `audience`. */
+function audienceFlags(audience: Audience): string {
+  return [
+    audience.resource ? ` --resource ${audience.resource}` : '',
+    audience.organization ? ` --organization ${audience.organization}` : '',
+  ].join('');
+}
+
 /** A token for another audience needs a refresh token, which this session does not have. */
 function noRefreshTokenFor(session: StoredSession, audience: Audience, profile: string): HfloginError {
   const what = [
@@ -89,9 +97,7 @@ function noRefreshTokenFor(session: StoredSession, audience: Audience, profile: 
   ]
     .filter(Boolean)
     .join(' in ');
-  const flags = `${audience.resource ? ` --resource ${audience.resource}` : ''}${
-    audience.organization ? ` --organization ${audience.organization}` : ''
-  }`;
+  const flags = audienceFlags(audience);
   return new HfloginError(
     `The session for ${new URL(session.endpoint).host} holds no refresh token, so hflogin cannot get a token for ${what}.`,
     {
@@ -181,9 +187,7 @@ export class SessionOwner {
     const latest = await this.deps.storage.lock(() => this.deps.storage.load());
     const usable = this.usable(latest, key, seen, options.force);
     if (usable) return usable;
-    const refreshable = this.refreshable(latest, audience);
-
-    let prepareFor = refreshable;
+    let prepareFor = this.refreshable(latest, audience);
     for (;;) {
       const prepared = await this.deps.provider.prepareRefresh(prepareFor);
       if (this.deps.signal.aborted) throw interrupted();
@@ -461,9 +465,7 @@ function isRefusal(error: unknown): error is HfloginError {
 
 /** What a refused token for an API resource or organization means to the person. */
 function audienceRefused(error: HfloginError, audience: Audience): HfloginError {
-  const flags = `${audience.resource ? ` --resource ${audience.resource}` : ''}${
-    audience.organization ? ` --organization ${audience.organization}` : ''
-  }`;
+  const flags = audienceFlags(audience);
   if (error.code === 'invalid_target' && audience.resource) {
     return new HfloginError(`This session was not granted access to ${audience.resource}.`, {
       code: 'invalid_target',
