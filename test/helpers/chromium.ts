@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 import { chromiumMissing, chromiumPath, requireSystemPiece } from './systemPieces.js';
 
@@ -53,4 +54,27 @@ export function trackNavigations(page: Page): string[] {
     if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
   });
   return visited;
+}
+
+/**
+ * The one Chromium fixture: a browser for the file (launched before its tests, closed after), and
+ * a fresh context and page for each test. Read `.page`/`.context`/`.visited` inside tests.
+ */
+export function useChromium(): { browser: Browser; context: BrowserContext; page: Page; visited: string[] } {
+  const state = {} as { browser: Browser; context: BrowserContext; page: Page; visited: string[] };
+  beforeAll(async () => {
+    state.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  beforeEach(async () => {
+    state.context = await state.browser.newContext();
+    state.page = await state.context.newPage();
+    state.visited = trackNavigations(state.page);
+  });
+  afterEach(async () => {
+    await state.context?.close();
+  });
+  return state;
 }
