@@ -2,6 +2,71 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The layering of src/ (docs/architecture.md): each folder may import only from the folders listed
+ * for it, so lower layers never reach up into commands. src/program.ts and src/cli.ts sit on top.
+ */
+const layers = {
+  io: [],
+  config: ['io'],
+  storage: ['io', 'config'],
+  logto: ['io', 'config'],
+  oauth: ['io', 'config', 'logto'],
+  loopback: ['io'],
+  session: ['io', 'config', 'storage', 'logto', 'oauth'],
+  signIn: ['io', 'config', 'logto', 'oauth', 'loopback', 'session'],
+  commands: ['io', 'config', 'storage', 'logto', 'oauth', 'loopback', 'session', 'signIn'],
+};
+const folders = Object.keys(layers);
+
+/** What only src/cli.ts may touch: the rest gets it through CommandDeps, so tests can fake it. */
+const machineMessage =
+  'Only src/cli.ts reads the machine; take it from CommandDeps (env, now, random, processes).';
+const randomImports = {
+  paths: [
+    {
+      name: 'node:crypto',
+      importNames: [
+        'randomBytes',
+        'randomUUID',
+        'randomInt',
+        'randomFill',
+        'randomFillSync',
+        'getRandomValues',
+        'webcrypto',
+      ],
+      message: machineMessage,
+    },
+  ],
+};
+
+/** A folder's import rule: the folders above it (and the entry modules) are off limits. */
+function layerRule(folder) {
+  const allowed = new Set([folder, ...layers[folder]]);
+  const forbidden = folders.filter((other) => !allowed.has(other));
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...randomImports,
+          patterns: [
+            {
+              group: [
+                ...forbidden.flatMap((other) => [`../${other}/*`, `../../${other}/*`, `./${other}/*`]),
+                '**/program.js',
+                '**/cli.js',
+              ],
+              message: `src/${folder} may import only from ${[...allowed].map((name) => `src/${name}`).join(', ')} (the layering in docs/architecture.md).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -12,13 +77,38 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Only src/io writes to the terminal (ARCHITECTURE.md); the emulator, tests and scripts may log.
       'no-console': 'off',
     },
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/io/**'],
-    rules: { 'no-console': 'error' },
+    ignores: ['src/cli.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: machineMessage },
+        { object: 'process', property: 'kill', message: machineMessage },
+        { object: 'Date', property: 'now', message: machineMessage },
+        { object: 'crypto', property: 'getRandomValues', message: machineMessage },
+        { object: 'crypto', property: 'randomUUID', message: machineMessage },
+        { object: 'oauth', property: 'generateRandomState', message: machineMessage },
+        { object: 'oauth', property: 'generateRandomNonce', message: machineMessage },
+        { object: 'oauth', property: 'generateRandomCodeVerifier', message: machineMessage },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: machineMessage },
+        // Only src/io writes to the terminal: everything else writes through io/terminal.ts.
+        {
+          selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr|stdin)$/]",
+          message: 'Only src/io and src/cli.ts touch the terminal streams; take them from CommandDeps.',
+        },
+      ],
+      'no-restricted-imports': ['error', randomImports],
+      'no-console': 'error',
+    },
   },
+  // src/io is the terminal layer: it may write to the streams it is given (never process.*), and log.
+  { files: ['src/io/**/*.ts'], rules: { 'no-console': 'off' } },
+  ...folders.map(layerRule),
 );

@@ -1,4 +1,8 @@
+import { hostname } from 'node:os';
+
 import type { CommandDeps } from './commands/deps.js';
+import { detectHostFacts } from './io/browserAvailability.js';
+import type { ProcessTable, RandomBytes } from './io/machine.js';
 import { version } from './version.js';
 
 export type CliDeps = CommandDeps;
@@ -20,6 +24,29 @@ function isVersionProbe(argv: readonly string[]): boolean {
   return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 }
 
+/*
+ * The real machine. This module is the composition root: the only one in src/ that reads
+ * `process.env`, the clock, crypto randomness or the process table (eslint.config.js enforces it);
+ * everything below gets them through CommandDeps.
+ */
+
+/** Web Crypto's getRandomValues: `globalThis.crypto` loads on first use, so `token` never pays for it. */
+export const systemRandom: RandomBytes = (count) => globalThis.crypto.getRandomValues(new Uint8Array(count));
+
+export const systemProcesses: ProcessTable = {
+  pid: process.pid,
+  hostname: () => hostname(),
+  exists(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // ESRCH: no such process. EPERM: it exists but belongs to another user.
+      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  },
+};
+
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
 export async function runAsProcess(): Promise<never> {
   const argv = process.argv.slice(2);
@@ -30,7 +57,10 @@ export async function runAsProcess(): Promise<never> {
   }
   // The first Ctrl+C lets the command close its listener and say so (or, during a refresh, finish
   // saving the rotated token); a second one ends at once.
-  const { createInterruption } = await import('./io/interrupt.js');
+  const [{ createInterruption }, { createHttpClient }] = await Promise.all([
+    import('./io/interrupt.js'),
+    import('./io/httpClient.js'),
+  ]);
   const interrupt = createInterruption(process.stderr, (code) => process.exit(code));
   // SIGTERM (`timeout`, a CI cancelling) and SIGHUP (the terminal closed) would otherwise end the
   // process between Logto's refresh answer and its save, as surely as Ctrl+C.
@@ -38,16 +68,27 @@ export async function runAsProcess(): Promise<never> {
   // With the terminal gone (SIGHUP), a write to stderr fails with EIO/EPIPE; that must not crash
   // a command that is finishing a save.
   process.stderr.on('error', () => undefined);
+  const env = process.env;
+  let hostFacts: ReturnType<CommandDeps['hostFacts']> | undefined;
   const code = await main(argv, {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
-    env: process.env,
+    env,
     now: Date.now,
     signal: interrupt.signal,
     critical: interrupt.critical,
-    openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(process.env)(url),
-    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir),
+    // Raw mode swallowed the terminal's Ctrl+C: raise it, so the usual handling runs.
+    interrupt: () => process.kill(process.pid, 'SIGINT'),
+    http: createHttpClient(env),
+    random: systemRandom,
+    processes: systemProcesses,
+    hostFacts: () => {
+      hostFacts ??= detectHostFacts(env);
+      return hostFacts;
+    },
+    openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(env)(url),
+    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir, env),
   });
   process.exit(code);
 }

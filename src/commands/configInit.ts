@@ -2,14 +2,14 @@ import { endpointString, issuerOf, parseEndpoint } from '../config/endpoint.js';
 import { updateProfile } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { usageError } from '../io/errors.js';
-import { providerFetch, providerRequestTimeoutMs } from '../io/httpFetch.js';
+import type { HttpClient } from '../io/httpClient.js';
 import { writeLine } from '../io/terminal.js';
 import { askLine, isInteractive } from '../io/terminalInput.js';
 import { protocolError } from '../oauth/errors.js';
 import type { CommandDeps } from './deps.js';
 
 /** Whether `endpoint` serves Logto's discovery; true, or what is wrong with it. */
-async function checkEndpoint(value: string, env: NodeJS.ProcessEnv): Promise<true | string> {
+async function checkEndpoint(value: string, http: HttpClient): Promise<true | string> {
   let endpoint: string;
   try {
     endpoint = endpointString(parseEndpoint(value));
@@ -18,8 +18,8 @@ async function checkEndpoint(value: string, env: NodeJS.ProcessEnv): Promise<tru
   }
   const issuer = issuerOf(endpoint);
   try {
-    const response = await providerFetch(env)(`${issuer.href}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(providerRequestTimeoutMs(env)),
+    const response = await http.fetch(`${issuer.href}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(http.timeoutMs),
     });
     const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
     if (response.status === 200 && body?.issuer === issuer.href) return true;
@@ -35,7 +35,7 @@ async function askAndSave(profile: string, configDir: string, deps: CommandDeps)
   const io = { stdin: deps.stdin, stderr: deps.stderr, signal: deps.signal };
   const endpoint = await askLine(
     'Logto endpoint (the tenant URL, e.g. https://tenant.logto.app):',
-    (value) => checkEndpoint(value, deps.env),
+    (value) => checkEndpoint(value, deps.http),
     io,
   );
   const appId = await askLine(

@@ -4,10 +4,9 @@ import { delimiter, isAbsolute, join } from 'node:path';
 
 import { issuerOf } from '../config/endpoint.js';
 import { resolveSettings } from '../config/settings.js';
-import { browserAvailability, detectHostFacts } from '../io/browserAvailability.js';
+import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
 import { paint } from '../io/colour.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { providerFetch, providerRequestTimeoutMs, proxyFor } from '../io/httpFetch.js';
 import { writeLine } from '../io/terminal.js';
 import { protocolError } from '../oauth/errors.js';
 import { clockToleranceSeconds } from '../oauth/tolerance.js';
@@ -60,11 +59,7 @@ function tcpReachable(host: string, port: number, timeoutMs: number): Promise<st
 }
 
 /** The tenant: discovery (and with it TLS trust and the provider's clock). */
-async function providerChecks(
-  endpoint: string | undefined,
-  env: NodeJS.ProcessEnv,
-  signal: AbortSignal,
-): Promise<Check[]> {
+async function providerChecks(endpoint: string | undefined, deps: CommandDeps): Promise<Check[]> {
   if (!endpoint) {
     return [
       fail(
@@ -79,14 +74,14 @@ async function providerChecks(
   const issuer = issuerOf(endpoint);
   const host = issuer.host;
   const https = issuer.protocol === 'https:';
-  const started = Date.now();
+  const started = deps.now();
   try {
-    const timeout = AbortSignal.timeout(providerRequestTimeoutMs(env));
-    const response = await providerFetch(env)(`${issuer.href}/.well-known/openid-configuration`, {
+    const timeout = AbortSignal.timeout(deps.http.timeoutMs);
+    const response = await deps.http.fetch(`${issuer.href}/.well-known/openid-configuration`, {
       headers: { accept: 'application/json' },
-      signal: AbortSignal.any([signal, timeout]),
+      signal: AbortSignal.any([deps.signal, timeout]),
     });
-    const elapsed = Date.now() - started;
+    const elapsed = deps.now() - started;
     const checks: Check[] = [];
     const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
     if (response.status !== 200 || body?.issuer !== issuer.href) {
@@ -138,9 +133,10 @@ async function providerChecks(
   }
 }
 
-async function proxyCheck(endpoint: string | undefined, env: NodeJS.ProcessEnv): Promise<Check> {
+async function proxyCheck(endpoint: string | undefined, deps: CommandDeps): Promise<Check> {
+  const env = deps.env;
   const target = endpoint ? new URL(endpoint) : new URL('https://tenant.logto.app');
-  const proxy = proxyFor(target, env);
+  const proxy = deps.http.proxyFor(target);
   if (!proxy) return pass('proxy', 'no HTTPS_PROXY/HTTP_PROXY in effect');
   let url: URL;
   try {
@@ -162,8 +158,8 @@ async function proxyCheck(endpoint: string | undefined, env: NodeJS.ProcessEnv):
       );
 }
 
-function browserChecks(env: NodeJS.ProcessEnv): Check[] {
-  const facts = detectHostFacts(env);
+function browserChecks(facts: HostFacts): Check[] {
+  const env = facts.env;
   const display =
     facts.platform !== 'linux' && facts.platform !== 'freebsd'
       ? pass('display', `${facts.platform} desktop`)
@@ -261,10 +257,10 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
   }
   const checks: Check[] = [
     tenant,
-    ...(await providerChecks(settings.endpoint, deps.env, deps.signal)),
+    ...(await providerChecks(settings.endpoint, deps)),
     keychain,
-    ...browserChecks(deps.env),
-    await proxyCheck(settings.endpoint, deps.env),
+    ...browserChecks(deps.hostFacts()),
+    await proxyCheck(settings.endpoint, deps),
     await loopbackCheck(options.port ?? 0),
   ];
   const ok = checks.every((check) => check.ok);

@@ -1,6 +1,5 @@
 import { updateProfile } from '../config/profiles.js';
 import { requireTenant, resolveSettings } from '../config/settings.js';
-import { detectHostFacts } from '../io/browserAvailability.js';
 import { debugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { startSpinner } from '../io/spinner.js';
@@ -115,7 +114,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
   await owner.checkStorage();
   debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
 
-  const provider = await discover(endpoint, appId ?? deviceAppId!, deps.signal);
+  const provider = await discover(endpoint, appId ?? deviceAppId!, deps, deps.signal);
   debug(`discovered ${provider.as.issuer}`);
   const deviceProvider = deviceAppId ? withClient(provider, deviceAppId) : undefined;
 
@@ -136,7 +135,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
         port: options.port,
         openBrowser: options.browser,
         timeoutSeconds: options.timeout,
-        hostFacts: detectHostFacts(deps.env),
+        hostFacts: deps.hostFacts(),
         deviceProvider,
         emit,
         colour: options.color,

@@ -18,8 +18,9 @@ export async function profileSession(
 /** The owner of the session of the profile `settings` name, bound to their tenant. */
 export function sessionOwnerFor(settings: Settings, deps: CommandDeps): Promise<SessionOwner> {
   return openSession(settings, {
-    env: deps.env,
     now: deps.now,
+    http: deps.http,
+    processes: deps.processes,
     signal: deps.signal,
     critical: deps.critical,
     openStore: deps.openStore,

@@ -27,7 +27,7 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
     // With the endpoint known from sign-in, no discovery and no OIDC client are needed here.
     const direct = session.userinfoEndpoint
       ? await fetchUserinfoDirect(session.userinfoEndpoint, session.accessToken, session.user.id, {
-          env: deps.env,
+          http: deps.http,
           signal: deps.signal,
         })
       : undefined;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -9,7 +8,8 @@ import { basename, dirname, join } from 'node:path';
 export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Unique is enough: 'wx' (O_EXCL) refuses a file, or a planted link, that already has the name.
+  const temporary = join(dir, `.${basename(path)}.${Math.random().toString(36).slice(2, 12)}.tmp`);
   const handle = await open(temporary, 'wx', mode);
   try {
     await handle.writeFile(data, 'utf8');

@@ -16,12 +16,13 @@ export function isInteractive(stdin: TerminalInput, stderr: Writable): boolean {
 
 /**
  * Resolves with the first of `keys` pressed. Raw mode swallows the terminal's own Ctrl+C, so that
- * key raises SIGINT itself, and the CLI ends as it always does on Ctrl+C.
+ * key calls `onCtrlC` (the CLI raises its own Ctrl+C handling), and the CLI ends as it always does.
  */
 export function waitForKey(
   stdin: TerminalInput,
   keys: readonly string[],
   signal: AbortSignal,
+  onCtrlC: () => void,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     emitKeypressEvents(stdin);
@@ -36,7 +37,7 @@ export function waitForKey(
     const onKey = (_text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
       if (key?.ctrl && key.name === 'c') {
         done();
-        process.kill(process.pid, 'SIGINT');
+        onCtrlC();
         reject(interrupted());
         return;
       }

@@ -1,4 +1,20 @@
-import type { HuggingFaceIdentity, UserSummary } from '../session/session.js';
+/** The Hugging Face account Logto linked to the user (see huggingFaceIdentity below). */
+export interface HuggingFaceIdentity {
+  id: string;
+  username: string | null;
+  name: string | null;
+  email: string | null;
+  avatarUrl: string | null;
+}
+
+/** The Logto user, from userinfo (OIDC standard claims plus Logto's `username`). */
+export interface UserSummary {
+  id: string;
+  username: string | null;
+  name: string | null;
+  email: string | null;
+  picture: string | null;
+}
 
 type Json = Record<string, unknown>;
 

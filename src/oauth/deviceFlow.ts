@@ -80,7 +80,7 @@ export async function pollDeviceToken(
   const { deadline } = options;
   // Aborting at the deadline also ends a poll in flight, so nothing is sent or awaited after it.
   const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(deadline.reached()), Math.max(0, deadline.at - Date.now()));
+  const timer = setTimeout(() => expiry.abort(deadline.reached()), Math.max(0, deadline.at - provider.now()));
   const signal = AbortSignal.any([options.signal, expiry.signal]);
   const stopped = () => (signal.reason instanceof HfloginError ? signal.reason : interrupted());
   let interval = device.interval ?? 5;
@@ -88,7 +88,7 @@ export async function pollDeviceToken(
   let wait = interval;
   try {
     for (;;) {
-      const left = deadline.at - Date.now();
+      const left = deadline.at - provider.now();
       if (left - wait * 1000 < lastPollMarginMs) {
         // No time for another wait and a poll: wait out the deadline without polling.
         await pause(left, signal, stopped);

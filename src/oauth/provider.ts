@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 
 import { isLoopback, issuerOf } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { providerFetch, providerRequestTimeoutMs } from '../io/httpFetch.js';
+import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
 import { clockToleranceSeconds } from './tolerance.js';
 
@@ -15,6 +15,15 @@ export interface ProviderContext {
   client: oauth.Client;
   /** Per-request options: a fresh timeout (and the caller's abort signal) each time. */
   request(signal?: AbortSignal): ReturnType<typeof requestOptions>;
+  /** The process's HTTP client and clock, for requests oauth4webapi does not make (the JWKS). */
+  http: HttpClient;
+  now: () => number;
+}
+
+/** What talking to a provider needs from the process. */
+export interface ProviderDeps {
+  http: HttpClient;
+  now: () => number;
 }
 
 export { clockToleranceSeconds };
@@ -28,13 +37,11 @@ export function withClient(provider: ProviderContext, clientId: string): Provide
   return { ...provider, client: clientFor(clientId) };
 }
 
-const fetchForProvider = providerFetch(process.env);
-
-export function requestOptions(endpoint: string, signal?: AbortSignal) {
-  const timeout = AbortSignal.timeout(providerRequestTimeoutMs());
+export function requestOptions(endpoint: string, http: HttpClient, signal?: AbortSignal) {
+  const timeout = AbortSignal.timeout(http.timeoutMs);
   return {
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    [oauth.customFetch]: fetchForProvider,
+    [oauth.customFetch]: http.fetch as typeof fetch,
     // http:// is accepted only for loopback endpoints (config/endpoint.ts); oauth4webapi needs to be told.
     ...(isLoopback(new URL(endpoint)) ? { [oauth.allowInsecureRequests]: true } : {}),
   };
@@ -44,6 +51,7 @@ export function requestOptions(endpoint: string, signal?: AbortSignal) {
 export async function discover(
   endpoint: string,
   clientId: string,
+  deps: ProviderDeps,
   signal?: AbortSignal,
 ): Promise<ProviderContext> {
   const host = new URL(endpoint).host;
@@ -52,7 +60,7 @@ export async function discover(
   try {
     const response = await oauth.discoveryRequest(issuer, {
       algorithm: 'oidc',
-      ...requestOptions(endpoint, signal),
+      ...requestOptions(endpoint, deps.http, signal),
     });
     as = await oauth.processDiscoveryResponse(issuer, response);
   } catch (error) {
@@ -70,6 +78,8 @@ export async function discover(
     host,
     as,
     client: clientFor(clientId),
-    request: (requestSignal) => requestOptions(endpoint, requestSignal),
+    request: (requestSignal) => requestOptions(endpoint, deps.http, requestSignal),
+    http: deps.http,
+    now: deps.now,
   };
 }

@@ -28,7 +28,7 @@ export async function fetchSigningKeys(
     if (response.status !== 200) throw new Error(`JWKS answered HTTP ${response.status}`);
     const jwks = (await response.json()) as oauth.JWKS;
     if (!Array.isArray(jwks?.keys)) throw new Error('the JWKS has no keys');
-    return { jwks, uat: Math.floor(Date.now() / 1000) };
+    return { jwks, uat: Math.floor(provider.now() / 1000) };
   } catch (error) {
     throw protocolError(error, "Fetching the provider's signing keys", provider.host);
   }

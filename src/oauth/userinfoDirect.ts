@@ -1,6 +1,6 @@
 import { isLoopback } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { providerRequestTimeoutMs, proxyFor, rawRequest } from '../io/httpFetch.js';
+import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
 
 function tokenRefused(host: string): HfloginError {
@@ -20,14 +20,14 @@ export async function fetchUserinfoDirect(
   userinfoEndpoint: string,
   accessToken: string,
   expectedSubject: string,
-  options: { env: NodeJS.ProcessEnv; signal?: AbortSignal },
+  options: { http: HttpClient; signal?: AbortSignal },
 ): Promise<Record<string, unknown> | undefined> {
   const url = new URL(userinfoEndpoint);
-  if (proxyFor(url, options.env) || (url.protocol !== 'https:' && !isLoopback(url))) return undefined;
-  const timeout = AbortSignal.timeout(providerRequestTimeoutMs(options.env));
+  if (url.protocol !== 'https:' && !isLoopback(url)) return undefined;
+  const timeout = AbortSignal.timeout(options.http.timeoutMs);
   let response;
   try {
-    response = await rawRequest(url, {
+    response = await options.http.request(url, {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
       signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
     });

@@ -1,7 +1,8 @@
 import type { StorageKind } from '../config/profiles.js';
 import type { Settings } from '../config/settings.js';
 import type { CriticalSection } from '../io/interrupt.js';
-import { providerRequestTimeoutMs } from '../io/requestTimeout.js';
+import type { HttpClient } from '../io/httpClient.js';
+import type { ProcessTable } from '../io/machine.js';
 import type { SecretStore } from '../storage/secretStore.js';
 import { profileStorage } from './profileStorage.js';
 import type { LockHolder } from './sessionLock.js';
@@ -10,8 +11,9 @@ import { oauthTenantProvider, type TenantProvider } from './tenantProvider.js';
 
 /** What the session owner needs from the process: passed in, so tests run it with fakes. */
 export interface SessionEnvironment {
-  env: NodeJS.ProcessEnv;
   now: () => number;
+  http: HttpClient;
+  processes: ProcessTable;
   signal: AbortSignal;
   critical: CriticalSection;
   openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
@@ -26,8 +28,8 @@ export interface SessionEnvironment {
  * (a refresh or a revocation, each bounded by the HTTP timeout) and a keychain write, and is
  * never evicted while alive: so wait for two such requests and then some before giving up.
  */
-export function lockWaitMs(env: NodeJS.ProcessEnv): number {
-  return Math.max(120_000, 2 * providerRequestTimeoutMs(env) + 30_000);
+export function lockWaitMs(http: HttpClient): number {
+  return Math.max(120_000, 2 * http.timeoutMs + 30_000);
 }
 
 /** The session owner of the profile the settings name, bound to the tenant they name. */
@@ -41,7 +43,9 @@ export async function openSession(
     store,
     { configDir: settings.configDir, profile: settings.profile },
     {
-      waitMs: lockWaitMs(environment.env),
+      waitMs: lockWaitMs(environment.http),
+      processes: environment.processes,
+      now: environment.now,
       signal: environment.signal,
       onWait: (holder: LockHolder | undefined) => {
         if (told) return;
@@ -54,7 +58,7 @@ export async function openSession(
   );
   return new SessionOwner({
     storage,
-    provider: environment.provider ?? oauthTenantProvider(environment.signal),
+    provider: environment.provider ?? oauthTenantProvider(environment, environment.signal),
     tenant: {
       profile: settings.profile,
       endpoint: settings.endpoint,

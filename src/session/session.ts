@@ -1,23 +1,11 @@
+import type { HuggingFaceIdentity, UserSummary } from '../logto/profile.js';
+
+export type { HuggingFaceIdentity, UserSummary };
+
 /**
  * A signed-in session as hflogin stores it. Everything here is secret as a whole: it lives only
  * in storage (keychain or the 0600 file), never in the config file.
  */
-export interface HuggingFaceIdentity {
-  id: string;
-  username: string | null;
-  name: string | null;
-  email: string | null;
-  avatarUrl: string | null;
-}
-
-export interface UserSummary {
-  id: string;
-  username: string | null;
-  name: string | null;
-  email: string | null;
-  picture: string | null;
-}
-
 /** An access token for one audience: an API resource, an organization, or both. */
 export interface AudienceToken {
   accessToken: string;

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { mkdir, open, readdir, readFile, readlink, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { ProcessTable } from '../io/machine.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
 
@@ -56,10 +55,11 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** Called once, when the wait has lasted ~1 s, so the caller can say what it waits for. */
   onWait?: (holder: LockHolder | undefined) => void;
+  /** This process and whether others still run (src/cli.ts passes the real process table). */
+  processes: ProcessTable;
+  /** The clock, ms since the epoch. */
+  now: () => number;
 }
-
-/** A refresh holds the lock for one token request and a save; a holder is never timed out while alive. */
-export const defaultLockOptions: LockOptions = { waitMs: 120_000 };
 
 const defaultStaleHeartbeatMs = 60_000;
 const defaultHeartbeatMs = 5_000;
@@ -109,6 +109,8 @@ interface Settings {
   heartbeatMs: number;
   signal: AbortSignal | undefined;
   onWait: ((holder: LockHolder | undefined) => void) | undefined;
+  processes: ProcessTable;
+  now: () => number;
 }
 
 interface Machine {
@@ -144,22 +146,23 @@ async function procStat(pid: number | 'self'): Promise<ProcStat | undefined> {
   return fields[0] && Number.isSafeInteger(start) ? { state: fields[0], start } : undefined;
 }
 
-async function readMachine(): Promise<Machine> {
+async function readMachine(processes: ProcessTable): Promise<Machine> {
   const own = await procStat('self');
   // boot_id changes on every boot and is not namespaced; /proc/self/ns/pid names our pid namespace.
   // Containers can share a hostname and a config dir while their pids mean different processes.
   const bootId = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => undefined);
   const pidNamespace = await readlink('/proc/self/ns/pid').catch(() => undefined);
   return {
-    host: hostname(),
+    host: processes.hostname(),
     scope: bootId && pidNamespace ? `${bootId.trim()}/${pidNamespace}` : null,
     start: own?.start ?? null,
   };
 }
 
 let machinePromise: Promise<Machine> | undefined;
-function machine(): Promise<Machine> {
-  machinePromise ??= readMachine();
+function machine(settings: Settings): Promise<Machine> {
+  // The host, boot and pid namespace do not change while the process runs.
+  machinePromise ??= readMachine(settings.processes);
   return machinePromise;
 }
 
@@ -169,13 +172,9 @@ function sameMachine(record: LockRecord, me: Machine): boolean {
 }
 
 /** Whether the process that wrote `record` on this machine still runs (and is not a zombie). */
-async function running(record: LockRecord): Promise<boolean> {
-  try {
-    process.kill(record.pid, 0);
-  } catch (error) {
-    // ESRCH: no such process. EPERM: it exists but belongs to another user.
-    if (errnoCode(error) === 'ESRCH') return false;
-  }
+async function running(record: LockRecord, processes: ProcessTable): Promise<boolean> {
+  // kill(pid, 0): ESRCH is no such process; EPERM means it exists but belongs to another user.
+  if (!processes.exists(record.pid)) return false;
   if (record.start === null) return true;
   const now = await procStat(record.pid);
   if (!now) return true;
@@ -189,13 +188,13 @@ async function isStale(
   snapshot: Snapshot,
   settings: Settings,
   me: Machine,
-  now = Date.now(),
+  now = settings.now(),
 ): Promise<boolean> {
   const { record } = snapshot;
   if (!record) return now - snapshot.mtimeMs > unwrittenGraceMs;
   const heartbeatStopped = now - snapshot.mtimeMs > settings.staleHeartbeatMs;
   if (!sameMachine(record, me)) return heartbeatStopped;
-  if (!(await running(record))) return true;
+  if (!(await running(record, settings.processes))) return true;
   // Where a process's start time cannot be read (macOS, Windows), a live pid may be a reused one:
   // a holder that has not touched its lock for a minute is not heartbeating, so it is gone.
   return record.start === null && heartbeatStopped;
@@ -329,7 +328,7 @@ async function allOver(list: Claim[], settings: Settings, me: Machine): Promise<
 
 /** Creates the next generation's claim file with our record, or undefined when someone else is breaking. */
 async function createClaim(paths: Paths, identity: string, settings: Settings): Promise<Claim | undefined> {
-  const me = await machine();
+  const me = await machine(settings);
   const existing = await claims(paths, identity);
   if (!(await allOver(existing, settings, me))) return undefined;
   const generation = (existing.at(-1)?.generation ?? 0) + 1;
@@ -342,7 +341,7 @@ async function createClaim(paths: Paths, identity: string, settings: Settings): 
     throw error;
   }
   try {
-    await handle.writeFile(JSON.stringify(newRecord(me)));
+    await handle.writeFile(JSON.stringify(newRecord(me, settings)));
   } finally {
     await handle.close();
   }
@@ -356,7 +355,7 @@ async function mayProceed(paths: Paths, identity: string, ours: Claim, settings:
   return allOver(
     all.filter((claim) => claim.generation < ours.generation),
     settings,
-    await machine(),
+    await machine(settings),
   );
 }
 
@@ -371,7 +370,7 @@ async function breakStale(paths: Paths, identity: string, settings: Settings): P
   try {
     if (await mayProceed(paths, identity, ours, settings)) {
       const current = await inspect(paths.lock);
-      if (current?.identity === identity && (await isStale(current, settings, await machine()))) {
+      if (current?.identity === identity && (await isStale(current, settings, await machine(settings)))) {
         await unlink(paths.lock).catch(ignoreMissing);
       }
       retryNow = true;
@@ -411,22 +410,28 @@ async function sweep(paths: Paths): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Holding
 
-function newRecord(me: Machine): LockRecord {
+function newRecord(me: Machine, settings: Settings): LockRecord {
   return {
-    pid: process.pid,
+    pid: settings.processes.pid,
     host: me.host,
-    token: randomBytes(16).toString('hex'),
-    since: Date.now(),
+    // Tells our record from another holder's with the same pid (another pid namespace); it needs
+    // to be unique, not secret (the lock file is readable), so Math.random is enough.
+    token: Array.from({ length: 4 }, () =>
+      Math.floor(Math.random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join(''),
+    since: settings.now(),
     start: me.start,
     scope: me.scope,
   };
 }
 
 /** Touches the lock's mtime through our own handle (futimens), so it is always our file we touch. */
-function startHeartbeat(handle: FileHandle, everyMs: number): () => Promise<void> {
+function startHeartbeat(handle: FileHandle, everyMs: number, clock: () => number): () => Promise<void> {
   let pending: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    const now = new Date();
+    const now = new Date(clock());
     pending = handle.utimes(now, now).catch(() => undefined);
   }, everyMs);
   // The heartbeat must not keep the process alive on its own.
@@ -462,7 +467,7 @@ async function settleUnwritten(
   settings: Settings,
   deadline: number,
 ): Promise<void> {
-  const me = await machine();
+  const me = await machine(settings);
   let delay = firstDelayMs;
   for (;;) {
     let busy: LockRecord | undefined;
@@ -473,7 +478,7 @@ async function settleUnwritten(
     if (!busy) return;
     // Leaving now could not undo the breaker's pending unlink; the file keeps our record (so it
     // reads as held by this pid until this process ends). Needs two stalls at once: very rare.
-    if (Date.now() >= deadline) throw lockTimeout(paths.lock, busy, settings.waitMs);
+    if (settings.now() >= deadline) throw lockTimeout(paths.lock, busy, settings);
     await pause(delay, settings.signal);
     delay = Math.min(delay * 2, maxDelayMs);
   }
@@ -498,11 +503,11 @@ async function claimLock(
   let stopHeartbeat: (() => Promise<void>) | undefined;
   try {
     const born = await handle.stat({ bigint: true });
-    await handle.writeFile(JSON.stringify(newRecord(await machine())));
+    await handle.writeFile(JSON.stringify(newRecord(await machine(settings), settings)));
     // On a shared (NFS) config dir, other machines may see the file without its record until it
     // is written back; flushed, it never looks like a holder that died before writing.
     await handle.sync();
-    stopHeartbeat = startHeartbeat(handle, settings.heartbeatMs);
+    stopHeartbeat = startHeartbeat(handle, settings.heartbeatMs, settings.now);
     await settleUnwritten(paths, unwrittenIdentity(born), settings, deadline);
     if (await stillOurs(paths.lock, handle)) return { handle, stopHeartbeat };
     // A breaker removed our file while it had no record yet: nothing of ours is at the path.
@@ -546,8 +551,8 @@ function jittered(delay: number): number {
   return Math.round(delay / 2 + Math.random() * delay);
 }
 
-function lockTimeout(path: string, holder: LockRecord | undefined, waitMs: number): HfloginError {
-  const seconds = Math.round(waitMs / 1000);
+function lockTimeout(path: string, holder: LockRecord | undefined, settings: Settings): HfloginError {
+  const seconds = Math.round(settings.waitMs / 1000);
   if (!holder) {
     return new HfloginError(`Timed out after ${seconds} s waiting for the session lock ${path}.`, {
       code: 'lock_timeout',
@@ -562,7 +567,7 @@ function lockTimeout(path: string, holder: LockRecord | undefined, waitMs: numbe
       code: 'lock_timeout',
       exitCode: ExitCode.failed,
       hint:
-        holder.host === hostname()
+        holder.host === settings.processes.hostname()
           ? `Process ${holder.pid} is still running: wait for it, or stop it.`
           : `If no hflogin is running on ${holder.host}, remove ${path}.`,
     },
@@ -576,11 +581,13 @@ function settingsOf(options: LockOptions): Settings {
     heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
     signal: options.signal,
     onWait: options.onWait,
+    processes: options.processes,
+    now: options.now,
   };
 }
 
 async function acquire(paths: Paths, settings: Settings): Promise<Lease> {
-  const started = Date.now();
+  const started = settings.now();
   const deadline = started + settings.waitMs;
   let delay = firstDelayMs;
   let told = false;
@@ -593,11 +600,11 @@ async function acquire(paths: Paths, settings: Settings): Promise<Lease> {
       const snapshot = await inspect(paths.lock);
       if (!snapshot) continue;
       holder = snapshot.record;
-      const stale = await isStale(snapshot, settings, await machine());
+      const stale = await isStale(snapshot, settings, await machine(settings));
       if (stale && (await breakStale(paths, snapshot.identity, settings))) continue;
     }
-    const now = Date.now();
-    if (now >= deadline) throw lockTimeout(paths.lock, holder, settings.waitMs);
+    const now = settings.now();
+    if (now >= deadline) throw lockTimeout(paths.lock, holder, settings);
     if (!told && now - started >= onWaitAfterMs) {
       told = true;
       settings.onWait?.(toHolder(holder));
@@ -615,7 +622,7 @@ export async function withSessionLock<T>(
   configDir: string,
   profile: string,
   work: () => Promise<T>,
-  options: LockOptions = defaultLockOptions,
+  options: LockOptions,
 ): Promise<T> {
   const dir = join(configDir, 'locks');
   await mkdir(dir, { recursive: true, mode: 0o700 });

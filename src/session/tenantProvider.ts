@@ -1,4 +1,4 @@
-import type { ProviderContext } from '../oauth/provider.js';
+import type { ProviderContext, ProviderDeps } from '../oauth/provider.js';
 import type { Audience } from './audience.js';
 import type { StoredSession } from './session.js';
 
@@ -42,7 +42,7 @@ export interface TenantProvider {
  * The real provider over HTTP: oauth4webapi behind lazy imports, so that a command whose token is
  * fresh (`hflogin token` in a script's loop) never loads the OIDC client at all.
  */
-export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
+export function oauthTenantProvider(deps: ProviderDeps, signal: AbortSignal): TenantProvider {
   // Per tenant and app: a session re-read under the lock may belong to the tenant's other app.
   const discovered = new Map<string, Promise<ProviderContext>>();
   const discover = async (session: StoredSession) => {
@@ -50,7 +50,7 @@ export function oauthTenantProvider(signal: AbortSignal): TenantProvider {
     let pending = discovered.get(key);
     if (!pending) {
       pending = import('../oauth/provider.js').then(({ discover: run }) =>
-        run(session.endpoint, session.appId, signal),
+        run(session.endpoint, session.appId, deps, signal),
       );
       discovered.set(key, pending);
     }

@@ -10,6 +10,7 @@ import { writeLine } from '../io/terminal.js';
 import { startSpinner } from '../io/spinner.js';
 import { askLine, isInteractive, waitForKey, type TerminalInput } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
+import { randomToken, type RandomBytes } from '../io/machine.js';
 import type { SignInChoices } from '../logto/authorizationParameters.js';
 import { signInUrl } from '../logto/signInUrl.js';
 import { startCallbackServer, type Page } from '../loopback/callbackServer.js';
@@ -44,6 +45,10 @@ export interface BrowserSignInDeps {
   env: NodeJS.ProcessEnv;
   /** Aborted when the person presses Ctrl+C. */
   signal: AbortSignal;
+  /** Raises Ctrl+C when a key press read in raw mode was one. */
+  interrupt: () => void;
+  now: () => number;
+  random: RandomBytes;
   openBrowser: BrowserOpener;
 }
 
@@ -66,9 +71,10 @@ export async function browserSignIn(
   deps: BrowserSignInDeps,
 ): Promise<SignInResult> {
   const { provider, choices } = input;
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
+  // From the process's random source (crypto.getRandomValues in src/cli.ts), 32 bytes each.
+  const codeVerifier = randomToken(deps.random);
+  const state = randomToken(deps.random);
+  const nonce = randomToken(deps.random);
   let ignoredCallbacks = 0;
   const server = await startCallbackServer({
     port: input.port,
@@ -118,7 +124,7 @@ export async function browserSignIn(
     const opened = await openIfPossible(url.href, input, deps);
     input.emit({ event: 'url', url: url.href, redirectUri: server.redirectUri, opened });
     input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
-    const deadline = Date.now() + input.timeoutSeconds * 1000;
+    const deadline = deps.now() + input.timeoutSeconds * 1000;
     const interactive = isInteractive(deps.stdin, deps.stderr);
     if (!opened)
       adviseWithoutBrowser(deps.stderr, server.port, interactive, input.deviceProvider !== undefined);
@@ -263,7 +269,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     deps.stderr,
     `Press p to paste the address your browser ended on${device ? ', d to sign in with a device code instead' : ''}.`,
   );
-  const key = await waitForKey(deps.stdin, device ? ['p', 'd'] : ['p'], signal);
+  const key = await waitForKey(deps.stdin, device ? ['p', 'd'] : ['p'], signal, deps.interrupt);
   options.beforeAsking();
   if (key === 'p' || !device) return pasted(options);
   writeLine(
@@ -274,7 +280,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
   // seconds left, rounded down, so the device flow's own deadline comes no later than the race's.
   const tokens = await deviceSignIn(device, input.choices, deps, {
     signal,
-    timeoutSeconds: Math.max(0, Math.floor((options.deadline - Date.now()) / 1000)),
+    timeoutSeconds: Math.max(0, Math.floor((options.deadline - deps.now()) / 1000)),
     emit: input.emit,
     debug: input.debug,
   });

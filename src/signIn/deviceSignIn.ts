@@ -34,9 +34,9 @@ export async function deviceSignIn(
   options: DeviceSignInOptions,
 ): Promise<oauth.TokenEndpointResponse> {
   const emit = options.emit ?? (() => {});
-  const timeoutAt = Date.now() + options.timeoutSeconds * 1000;
+  const timeoutAt = provider.now() + options.timeoutSeconds * 1000;
   const device = await requestDeviceCode(provider, logtoAuthorizationParameters(choices), options.signal);
-  const deadline = deviceDeadline(timeoutAt, Date.now() + device.expires_in * 1000);
+  const deadline = deviceDeadline(timeoutAt, provider.now() + device.expires_in * 1000, provider.now());
   const url = device.verification_uri_complete ?? device.verification_uri;
   emit({
     event: 'device',
@@ -67,10 +67,11 @@ export async function deviceSignIn(
 function deviceDeadline(
   timeoutAt: number,
   expiresAt: number,
+  now: number,
 ): { seconds: number; byExpiry: boolean; poll: PollDeadline } {
   const byExpiry = expiresAt <= timeoutAt;
   const at = Math.min(timeoutAt, expiresAt);
-  const seconds = Math.max(0, Math.round((at - Date.now()) / 1000));
+  const seconds = Math.max(0, Math.round((at - now) / 1000));
   const reached = byExpiry
     ? codeExpired
     : () =>

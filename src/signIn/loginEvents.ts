@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 
 import { writeLine } from '../io/terminal.js';
-import type { HuggingFaceIdentity, UserSummary } from '../session/session.js';
+import type { HuggingFaceIdentity, UserSummary } from '../logto/profile.js';
 
 /**
  * `login --json`: what happens, as newline-delimited JSON on stdout, so editors and agents can

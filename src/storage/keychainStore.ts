@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { HfloginError } from '../io/errors.js';
@@ -97,7 +97,8 @@ export class KeychainStore implements SecretStore {
   }
 
   async check(): Promise<void> {
-    const account = `probe:${randomBytes(6).toString('hex')}`;
+    // Unique, not secret: two processes checking at once must not read each other's probe.
+    const account = `probe:${Math.random().toString(36).slice(2, 12)}`;
     await this.guard(async () => {
       await this.backend.set(account, 'hflogin keychain check');
       const read = await this.backend.get(account);
@@ -139,7 +140,9 @@ export class KeychainStore implements SecretStore {
 
   async save(profile: string, secret: string): Promise<void> {
     const encoded = Buffer.from(secret, 'utf8').toString('base64url');
-    const gen = randomBytes(4).toString('hex');
+    // Named after the content: a save of other content never shares the previous save's chunks, and
+    // saving the same content again rewrites the same chunks (so they are not deleted below).
+    const gen = sha256(encoded).slice(0, 8);
     const chunks: string[] = [];
     for (let offset = 0; offset < encoded.length; offset += chunkSize)
       chunks.push(encoded.slice(offset, offset + chunkSize));
@@ -152,7 +155,7 @@ export class KeychainStore implements SecretStore {
     });
     // The new session is committed; the old chunks are garbage. Removing them is best effort:
     // whatever is left (a crash, a concurrent save) is swept by the next clear().
-    if (previous) await this.deleteChunks(profile, previous).catch(() => undefined);
+    if (previous && previous.gen !== gen) await this.deleteChunks(profile, previous).catch(() => undefined);
   }
 
   async clear(profile: string): Promise<boolean> {

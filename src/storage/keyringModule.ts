@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,10 +20,10 @@ export function cacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pro
  * directory under its checksum, and loads it with process.dlopen. A file found there is used only
  * if its checksum matches, so a changed file is replaced, never loaded.
  */
-function loadEmbedded(getAsset: (key: string) => ArrayBuffer): KeyringModule {
+function loadEmbedded(getAsset: (key: string) => ArrayBuffer, env: NodeJS.ProcessEnv): KeyringModule {
   const bytes = Buffer.from(getAsset('keyring.node'));
   const checksum = createHash('sha256').update(bytes).digest('hex');
-  const dir = cacheDir(process.env);
+  const dir = cacheDir(env);
   const path = join(dir, `keyring-${checksum.slice(0, 32)}.node`);
   let current: Buffer | undefined;
   try {
@@ -33,9 +33,16 @@ function loadEmbedded(getAsset: (key: string) => ArrayBuffer): KeyringModule {
   }
   if (!current || createHash('sha256').update(current).digest('hex') !== checksum) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, bytes, { mode: 0o700 });
-    renameSync(temporary, path);
+    // A fresh private directory (mkdtemp picks an unpredictable name and creates it 0700), so the
+    // write cannot follow a link planted at a name known in advance.
+    const scratch = mkdtempSync(`${path}.tmp-`);
+    try {
+      const temporary = join(scratch, 'keyring.node');
+      writeFileSync(temporary, bytes, { mode: 0o700, flag: 'wx' });
+      renameSync(temporary, path);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
   const module = { exports: {} as KeyringModule };
   process.dlopen(module, path);
@@ -43,9 +50,9 @@ function loadEmbedded(getAsset: (key: string) => ArrayBuffer): KeyringModule {
 }
 
 /** @napi-rs/keyring: from node_modules, or inside the single binary from its embedded asset. */
-export async function loadKeyringModule(): Promise<KeyringModule> {
+export async function loadKeyringModule(env: NodeJS.ProcessEnv): Promise<KeyringModule> {
   // getBuiltinModule, not import(): a single binary's script cannot import() anything.
   const sea = process.getBuiltinModule?.('node:sea') as typeof import('node:sea') | undefined;
-  if (sea?.isSea()) return loadEmbedded((key) => sea.getAsset(key));
+  if (sea?.isSea()) return loadEmbedded((key) => sea.getAsset(key), env);
   return import('@napi-rs/keyring');
 }

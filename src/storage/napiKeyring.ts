@@ -8,8 +8,11 @@ export const keychainService = 'hflogin';
  * the Secret Service store is pinned: the library's fallback, the kernel keyring, forgets everything
  * on reboot, and a silent fallback would hide a locked or missing keyring.
  */
-export async function napiKeyringBackend(service = keychainService): Promise<KeyringBackend> {
-  const keyring = await loadKeyringModule();
+export async function napiKeyringBackend(
+  service = keychainService,
+  env: NodeJS.ProcessEnv = {},
+): Promise<KeyringBackend> {
+  const keyring = await loadKeyringModule(env);
   const options = { linux: { store: 'secret-service' as const } };
   const entry = (account: string) => new keyring.AsyncEntry(service, account, options);
   return {

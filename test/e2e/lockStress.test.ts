@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { withSessionLock } from '../../src/session/sessionLock.js';
+import { realMachine } from '../helpers/realMachine.js';
 
 const contenders = 80;
 /** A quarter SIGKILL themselves while holding the lock. */
@@ -126,7 +127,7 @@ async function stress(noLink: boolean) {
     expect(exits.find((exit) => exit.pid === holder.pid)?.victim).toBe(true);
   }
   // One more taker recovers from a dead last holder, and leaves the directory empty.
-  await expect(withSessionLock(configDir, 'default', async () => 'ran', { waitMs: 5_000 })).resolves.toBe(
+  await expect(withSessionLock(configDir, 'default', async () => 'ran', { waitMs: 5_000, ...realMachine })).resolves.toBe(
     'ran',
   );
   expect(readdirSync(locks)).toEqual([]);

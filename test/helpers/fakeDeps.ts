@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 
+import { systemProcesses, systemRandom } from '../../src/cli.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
+import { createHttpClient } from '../../src/io/httpClient.js';
 import { FileStore } from '../../src/storage/fileStore.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
 
@@ -54,6 +56,11 @@ export function fakeDeps(overrides: Partial<CommandDeps> = {}) {
     now: Date.now,
     signal: new AbortController().signal,
     critical: (work) => work(),
+    interrupt: () => undefined,
+    http: createHttpClient({}),
+    random: systemRandom,
+    processes: systemProcesses,
+    hostFacts: () => ({ platform: 'linux', env: {}, isContainer: false, isWsl: false }),
     openBrowser: async () => ({ opened: false, detail: 'test: no browser' }),
     openStore: async (kind, dir) => (kind === 'file' ? new FileStore(dir) : new KeychainStore(keyring)),
     ...overrides,

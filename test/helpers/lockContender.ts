@@ -12,6 +12,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { withSessionLock } from '../../src/session/sessionLock.js';
+import { realMachine } from './realMachine.js';
 
 const [configDir, logPath, counterPath, role, id, noLink] = process.argv.slice(2);
 if (!configDir || !logPath || !counterPath || !id || (role !== 'normal' && role !== 'victim')) {
@@ -52,7 +53,7 @@ try {
       writeFileSync(counterPath, String(count + 1));
       log(`leave ${id}`);
     },
-    { waitMs: 60_000 },
+    { waitMs: 60_000, ...realMachine },
   );
 } catch (error) {
   console.error(`contender ${id}: ${(error as Error).message}`);

@@ -7,7 +7,7 @@ import { TestClient } from './oidcClient.js';
 
 /** The store hflogin itself uses for that config directory (keychain items scoped to it). */
 export function storeFor(kind: StorageKind, configDir: string) {
-  return openStore(kind, configDir);
+  return openStore(kind, configDir, {});
 }
 
 /**

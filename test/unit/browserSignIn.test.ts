@@ -8,6 +8,7 @@ import { discover, withClient } from '../../src/oauth/provider.js';
 import { browserSignIn, type BrowserSignInDeps } from '../../src/signIn/browserSignIn.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
+import { realProviderDeps, realSignInDeps } from '../helpers/realMachine.js';
 
 const choices = signInChoices();
 
@@ -23,7 +24,7 @@ describe('browser sign-in with the switch to a device code', () => {
   afterAll(() => emulator?.close());
 
   it('stops the device poller when the browser callback wins', async () => {
-    const provider = await discover(emulator.endpoint, emulator.appId);
+    const provider = await discover(emulator.endpoint, emulator.appId, realProviderDeps);
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
     const stderr = Object.assign(new PassThrough(), { isTTY: true });
     let written = '';
@@ -33,6 +34,7 @@ describe('browser sign-in with the switch to a device code', () => {
       stdin,
       stderr,
       env: { NO_COLOR: '1' },
+      ...realSignInDeps,
       signal: new AbortController().signal,
       openBrowser: async (url) => {
         opened = url;

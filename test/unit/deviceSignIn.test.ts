@@ -11,6 +11,7 @@ import { signInUrl } from '../../src/logto/signInUrl.js';
 import { discover, type ProviderContext } from '../../src/oauth/provider.js';
 import type { LoginEvent } from '../../src/signIn/loginEvents.js';
 import { deviceSignIn, type DeviceSignInOptions } from '../../src/signIn/deviceSignIn.js';
+import { realProviderDeps } from '../helpers/realMachine.js';
 
 type Answer = { status: number; body: Record<string, unknown> } | 'drop-connection';
 
@@ -121,7 +122,7 @@ describe('device sign-in', () => {
 
   beforeEach(async () => {
     fake = await startFakeProvider();
-    provider = await discover(fake.endpoint, 'device-app');
+    provider = await discover(fake.endpoint, 'device-app', realProviderDeps);
     stderr = new PassThrough();
     written = '';
     stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));

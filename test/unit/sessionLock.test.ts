@@ -16,10 +16,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { withSessionLock, type LockHolder, type LockOptions } from '../../src/session/sessionLock.js';
+import { realMachine } from '../helpers/realMachine.js';
 
-const options: LockOptions = { waitMs: 5_000 };
+const options: LockOptions = { waitMs: 5_000, ...realMachine };
 /** Short enough for a fast test, long enough for many polls. */
-const brief: LockOptions = { waitMs: 400 };
+const brief: LockOptions = { waitMs: 400, ...realMachine };
 /** Not running: pid_max is at most 2^22 on Linux. */
 const deadPid = 2 ** 22 + 12_345;
 const linuxOnly = process.platform !== 'linux';
@@ -83,11 +84,16 @@ describe('session lock', () => {
 
   it('creates the lock file with mode 0600 in a 0700 directory, and removes it afterwards', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hflogin-lock-'));
-    const modes = await withSessionLock(dir, 'default', async () => ({
-      file: fs.statSync(lockPath(dir)).mode & 0o777,
-      dir: fs.statSync(join(dir, 'locks')).mode & 0o777,
-      record: JSON.parse(readFileSync(lockPath(dir), 'utf8')) as Record<string, unknown>,
-    }));
+    const modes = await withSessionLock(
+      dir,
+      'default',
+      async () => ({
+        file: fs.statSync(lockPath(dir)).mode & 0o777,
+        dir: fs.statSync(join(dir, 'locks')).mode & 0o777,
+        record: JSON.parse(readFileSync(lockPath(dir), 'utf8')) as Record<string, unknown>,
+      }),
+      options,
+    );
     expect(modes.file).toBe(0o600);
     expect(modes.dir).toBe(0o700);
     expect(modes.record).toMatchObject({ pid: process.pid, host: hostname() });
@@ -139,13 +145,13 @@ describe('session lock', () => {
     const path = lockPath(dir);
     writeLock(path, { pid: process.pid, host: 'elsewhere.example' }, 5_000);
     await expect(
-      withSessionLock(dir, 'default', ran, { waitMs: 400, staleHeartbeatMs: 10_000 }),
+      withSessionLock(dir, 'default', ran, { waitMs: 400, staleHeartbeatMs: 10_000, ...realMachine }),
     ).rejects.toMatchObject({ code: 'lock_timeout' });
     expect(existsSync(path)).toBe(true);
 
     age(path, 20_000);
     await expect(
-      withSessionLock(dir, 'default', ran, { waitMs: 400, staleHeartbeatMs: 10_000 }),
+      withSessionLock(dir, 'default', ran, { waitMs: 400, staleHeartbeatMs: 10_000, ...realMachine }),
     ).resolves.toBe('ran');
   });
 
@@ -159,7 +165,7 @@ describe('session lock', () => {
         await sleep(120);
         return Date.now() - fs.statSync(lockPath(dir)).mtimeMs;
       },
-      { waitMs: 1_000, heartbeatMs: 25 },
+      { waitMs: 1_000, heartbeatMs: 25, ...realMachine },
     );
     expect(ages).toBeLessThan(1_000);
   });
@@ -257,7 +263,7 @@ describe('session lock', () => {
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
     await expect(
-      withSessionLock(dir, 'default', ran, { waitMs: 10_000, signal: controller.signal }),
+      withSessionLock(dir, 'default', ran, { waitMs: 10_000, signal: controller.signal, ...realMachine }),
     ).rejects.toMatchObject({ code: 'interrupted', exitCode: 130 });
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(existsSync(lockPath(dir))).toBe(true);

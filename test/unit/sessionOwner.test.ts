@@ -15,6 +15,7 @@ import type { RefreshAnswer, TenantProvider } from '../../src/session/tenantProv
 import { FileStore } from '../../src/storage/fileStore.js';
 import { KeychainStore } from '../../src/storage/keychainStore.js';
 import { MemoryKeyring } from '../helpers/fakeDeps.js';
+import { realMachine } from '../helpers/realMachine.js';
 
 const endpoint = 'https://tenant-a.example';
 const issuer = `${endpoint}/oidc`;
@@ -94,7 +95,7 @@ function harness(options: {
   const storage = profileStorage(
     store,
     { configDir, profile: 'default' },
-    { waitMs: options.waitMs ?? 5_000, onWait: (holder) => waits.push(holder) },
+    { waitMs: options.waitMs ?? 5_000, onWait: (holder) => waits.push(holder), ...realMachine },
   );
   const owner = new SessionOwner({
     storage,
@@ -120,7 +121,7 @@ function keychainOwner(keyring: MemoryKeyring, scope: string, tenantEndpoint = e
     storage: profileStorage(
       new KeychainStore(keyring, scope),
       { configDir: mkdtempSync(join(tmpdir(), 'hflogin-owner-')), profile: 'default' },
-      { waitMs: 2_000 },
+      { waitMs: 2_000, ...realMachine },
     ),
     provider: fakeProvider(() => goodAnswer()).provider,
     tenant: { profile: 'default', endpoint: tenantEndpoint, appIds: [appId] },
