@@ -1,17 +1,10 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 describe('authorization code flow for the native app', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient();
 
   it('signs in through Hugging Face and returns a verified ES384 ID token with the nonce', async () => {
     const { tokens } = await client.signIn();

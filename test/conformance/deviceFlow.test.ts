@@ -1,20 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { formIn, HttpUserAgent, pageId } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 describe('device flow (RFC 8628) with the device-flow app', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator, emulator.deviceAppId);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient({ app: 'device' });
 
   async function startDeviceFlow(extra: Record<string, string> = {}) {
     const response = await oauth.deviceAuthorizationRequest(

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { startEmulator } from '../emulator/index.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 describe('discovery and routes (Logto layout)', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator();
 
   it('serves discovery at <endpoint>/oidc/.well-known/openid-configuration with issuer <endpoint>/oidc', async () => {
     const response = await fetch(`${emulator.endpoint}/oidc/.well-known/openid-configuration`);

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { formIn, HttpUserAgent, pageId } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
+
+// One emulator for both blocks: the tests that change its options set them back.
+const { emulator, client } = useTestClient();
 
 /** Logto's extra parameters and the experience routes behind its pages, through HTTP. */
 describe('Logto extra parameters', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
-
   /** Where /oidc/auth sends the browser: Logto's experience URL. */
   async function experienceUrl(params: Record<string, string>): Promise<URL> {
     const request = await client.authorizationRequest({ direct_sign_in: '', ...params });
@@ -79,13 +73,17 @@ describe('Logto extra parameters', () => {
 });
 
 describe('experience routes', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  /** A sign-in sent straight to Hugging Face, whose authorize form is submitted with `answer`. */
+  async function answerAtHuggingFace(answer: Record<string, string>) {
+    const agent = new HttpUserAgent();
+    const request = await client.authorizationRequest();
+    const { page } = await agent.follow(request.url);
+    const form = formIn(page.body, 'hf-authorize-form', page.url);
+    const done = await agent.follow(form.action, client.isRedirectUri, {
+      form: { ...form.fields, ...answer },
+    });
+    return { request, done };
+  }
 
   it('direct sign-in goes straight to Hugging Face without showing a Logto page', async () => {
     const request = await client.authorizationRequest();
@@ -159,26 +157,14 @@ describe('experience routes', () => {
   });
 
   it('skips consent for the first-party app: no consent page between sign-in and the redirect', async () => {
-    const agent = new HttpUserAgent();
-    const request = await client.authorizationRequest();
-    const { page } = await agent.follow(request.url);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const done = await agent.follow(form.action, client.isRedirectUri, {
-      form: { ...form.fields, user: 'alice-hf' },
-    });
+    const { done } = await answerAtHuggingFace({ user: 'alice-hf' });
     expect(done.stoppedAt).toBeDefined();
     expect(done.hops.some((hop) => new URL(hop.url).pathname === '/consent')).toBe(true);
     expect(done.hops.every((hop) => hop.status === 303 || hop.status === 302)).toBe(true);
   });
 
   it('ends the request with access_denied when the person denies at Hugging Face', async () => {
-    const agent = new HttpUserAgent();
-    const request = await client.authorizationRequest();
-    const { page } = await agent.follow(request.url);
-    const form = formIn(page.body, 'hf-authorize-form', page.url);
-    const done = await agent.follow(form.action, client.isRedirectUri, {
-      form: { ...form.fields, decision: 'deny' },
-    });
+    const { request, done } = await answerAtHuggingFace({ decision: 'deny' });
     const callback = new URL(done.stoppedAt!);
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('error_description')).toMatch(/Hugging Face/);
@@ -189,13 +175,7 @@ describe('experience routes', () => {
   it('can instead show the sign-in page again after a denial, as Logto’s own experience does', async () => {
     emulator.options.socialDenial = 'sign-in-page';
     try {
-      const agent = new HttpUserAgent();
-      const request = await client.authorizationRequest();
-      const { page } = await agent.follow(request.url);
-      const form = formIn(page.body, 'hf-authorize-form', page.url);
-      const done = await agent.follow(form.action, client.isRedirectUri, {
-        form: { ...form.fields, decision: 'deny' },
-      });
+      const { done } = await answerAtHuggingFace({ decision: 'deny' });
       expect(done.stoppedAt).toBeUndefined();
       expect(pageId(done.page.body)).toBe('sign-in-page');
       expect(done.page.body).toContain('The user denied access');

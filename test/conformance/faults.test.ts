@@ -1,23 +1,17 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
-import { faults, startEmulator, type Emulator, type Fault } from '../emulator/index.js';
+import { faults, type Fault } from '../emulator/index.js';
 import { HttpUserAgent } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 /**
  * The faulty switch breaks one thing at a time. Each fault must (a) really be in the response and
  * (b) be refused by a conforming client (oauth4webapi, with the ID token signature checked).
  */
 describe('faulty switch', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
+  const { emulator, client } = useTestClient();
   afterEach(() => emulator.setFault(null));
-  afterAll(() => emulator.close());
 
   /** The raw token response body of one sign-in, and the callback it came through. */
   async function rawSignIn() {

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { formIn, HttpUserAgent, pageId } from '../helpers/httpUserAgent.js';
+import { aliceAtHuggingFace } from '../helpers/seededUsers.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 /** The Hugging Face upstream, exercised as Logto's connector uses it. */
 describe('Hugging Face upstream', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator();
 
   const connector = () => emulator.huggingFaceApp;
 
@@ -89,14 +86,7 @@ describe('Hugging Face upstream', () => {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     expect(await userinfo.json()).toEqual({
-      sub: '65a1f0c2e4b0a1b2c3d4e5f6',
-      name: 'Alice Ng',
-      preferred_username: 'alice-hf',
-      profile: 'https://huggingface.co/alice-hf',
-      picture: 'https://cdn-avatars.huggingface.co/alice.png',
-      email: 'alice@example.com',
-      email_verified: true,
-      isPro: true,
+      ...aliceAtHuggingFace,
       orgs: [
         {
           sub: '64b0aa11bb22cc33dd44ee55',

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { HttpUserAgent } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { TestClient, useTestClient } from '../helpers/oidcClient.js';
 
 /** The native app is public (no secret), requires PKCE S256, and matches loopback redirects on any port. */
 describe('native public app', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient();
 
   async function authorize(params: Record<string, string>) {
     const request = await client.authorizationRequest(params);

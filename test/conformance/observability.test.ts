@@ -4,22 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 const organizationScope = 'openid offline_access profile urn:logto:scope:organizations';
 
 describe('stats.refreshTokenReuse', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    // A 1 s grace keeps the wait for "after the grace" short.
-    emulator = await startEmulator({ refreshTokenReuseIntervalSeconds: 1 });
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  // A 1 s grace keeps the wait for "after the grace" short.
+  const { emulator, client } = useTestClient({ emulator: { refreshTokenReuseIntervalSeconds: 1 } });
 
   it('stays 0 for a client that only ever presents its newest refresh token', async () => {
     const refreshes = emulator.stats.tokenRequests.refresh_token ?? 0;
@@ -67,13 +60,7 @@ describe('stats.refreshTokenReuse', () => {
 
 describe('options.refreshResponseDelayMs and emulator.events', () => {
   const delayMs = 600;
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator({ refreshResponseDelayMs: delayMs });
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient({ emulator: { refreshResponseDelayMs: delayMs } });
 
   it('holds a refresh response back after the rotation, announcing it with `refresh`', async () => {
     const heard: unknown[] = [];
@@ -120,13 +107,7 @@ describe('options.refreshResponseDelayMs and emulator.events', () => {
 });
 
 describe('options.refreshFault', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator({ refreshFault: 'id_token_other_sub' });
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient({ emulator: { refreshFault: 'id_token_other_sub' } });
 
   it('id_token_other_sub: the refreshed ID token names another user, validly signed', async () => {
     // Sign-in is untouched: the client holds Alice's session.
@@ -155,18 +136,15 @@ describe('options.refreshFault', () => {
 });
 
 describe('stats.deviceAuthorizations and stats.devicePolls', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator({
+  const { emulator, client } = useTestClient({
+    app: 'device',
+    emulator: {
       resources: [
         { indicator: 'https://api.example.com', name: 'Example API', scopes: [], accessTokenTtl: 3600 },
         { indicator: 'https://data.example.com', name: 'Data API', scopes: [], accessTokenTtl: 3600 },
       ],
-    });
-    client = await TestClient.discover(emulator, emulator.deviceAppId);
+    },
   });
-  afterAll(() => emulator.close());
 
   function deviceAuthorization(body: URLSearchParams) {
     return fetch(client.as.device_authorization_endpoint!, { method: 'POST', body });

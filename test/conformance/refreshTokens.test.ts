@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import type { Emulator } from '../emulator/index.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 function grantIdOf(emulator: Emulator, accessToken: string) {
   // Opaque access tokens are looked up in the provider; their grantId ties them to the grant.
@@ -12,13 +12,7 @@ function grantIdOf(emulator: Emulator, accessToken: string) {
 }
 
 describe('refresh tokens', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient();
 
   it('are issued with offline_access and prompt=consent', async () => {
     const { tokens } = await client.signIn();

@@ -1,24 +1,29 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { HttpUserAgent } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 const api = 'https://api.example.com';
 
 describe('API resources (RFC 8707) and organization tokens', () => {
-  let emulator: Emulator;
-  let client: TestClient;
+  const { emulator, client } = useTestClient();
   let jwks: ReturnType<typeof createRemoteJWKSet>;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
+  beforeAll(() => {
     jwks = createRemoteJWKSet(new URL(`${emulator.issuer}/jwks`));
   });
-  afterAll(() => emulator.close());
 
   const isJwt = (token: string) => token.split('.').length === 3;
+
+  /**
+   * A sign-in whose authorization request names the API (RFC 8707). The code exchange names it
+   * again only `atTokenEndpoint`; otherwise a test asks for the API's token later, with a refresh.
+   */
+  async function signInForApi(scope: string, { atTokenEndpoint }: { atTokenEndpoint: boolean }) {
+    const request = await client.authorizationRequest({ resource: api, scope });
+    const callback = await client.signInWithHuggingFace(new HttpUserAgent(), request.url);
+    return client.exchange(callback, request, atTokenEndpoint ? api : undefined);
+  }
 
   it('gives an opaque access token, good for userinfo, without resource', async () => {
     const { tokens } = await client.signIn();
@@ -28,13 +33,7 @@ describe('API resources (RFC 8707) and organization tokens', () => {
   });
 
   it('gives a JWT for a registered resource, audience = the resource, signed ES384', async () => {
-    const agent = new HttpUserAgent();
-    const request = await client.authorizationRequest({
-      resource: api,
-      scope: 'openid offline_access profile read:models',
-    });
-    const callback = await client.signInWithHuggingFace(agent, request.url);
-    const tokens = await client.exchange(callback, request, api);
+    const tokens = await signInForApi('openid offline_access profile read:models', { atTokenEndpoint: true });
     expect(isJwt(tokens.access_token)).toBe(true);
     expect(decodeProtectedHeader(tokens.access_token).alg).toBe('ES384');
     const { payload } = await jwtVerify(tokens.access_token, jwks, {
@@ -81,13 +80,9 @@ describe('API resources (RFC 8707) and organization tokens', () => {
   });
 
   it('adds organization_id to a resource token requested for an organization', async () => {
-    const agent = new HttpUserAgent();
-    const request = await client.authorizationRequest({
-      resource: api,
-      scope: 'openid offline_access urn:logto:scope:organizations read:models',
+    const tokens = await signInForApi('openid offline_access urn:logto:scope:organizations read:models', {
+      atTokenEndpoint: false,
     });
-    const callback = await client.signInWithHuggingFace(agent, request.url);
-    const tokens = await client.exchange(callback, request);
     const scoped = await client.refresh(tokens.refresh_token!, {
       resource: api,
       organization_id: 'org-open-models',

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { formIn, pageId } from '../helpers/httpUserAgent.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
 
 describe('revocation and end session', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { emulator, client } = useTestClient();
 
   it('revokes a refresh token for a public client (client_id in the body), and with it the grant', async () => {
     const { tokens } = await client.signIn();

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { TestClient } from '../helpers/oidcClient.js';
+import { useTestClient } from '../helpers/oidcClient.js';
+import { aliceAtHuggingFace } from '../helpers/seededUsers.js';
 
 describe('userinfo claims per Logto scope', () => {
-  let emulator: Emulator;
-  let client: TestClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = await TestClient.discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  const { client } = useTestClient();
 
   it('returns profile, email and the Hugging Face identity as Logto links it', async () => {
     const { tokens } = await client.signIn();
@@ -33,14 +27,7 @@ describe('userinfo claims per Logto scope', () => {
           avatar: 'https://cdn-avatars.huggingface.co/alice.png',
           email: 'alice@example.com',
           rawData: {
-            sub: '65a1f0c2e4b0a1b2c3d4e5f6',
-            name: 'Alice Ng',
-            preferred_username: 'alice-hf',
-            profile: 'https://huggingface.co/alice-hf',
-            picture: 'https://cdn-avatars.huggingface.co/alice.png',
-            email: 'alice@example.com',
-            email_verified: true,
-            isPro: true,
+            ...aliceAtHuggingFace,
             orgs: [expect.objectContaining({ preferred_username: 'open-models' })],
           },
         },

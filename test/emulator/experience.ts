@@ -8,7 +8,7 @@ import { validateExtraParams } from './extraParams.js';
 import { readForm, redirect, selfRequest, sendHtml, sendJson } from './http.js';
 import type { HuggingFaceOAuthApp } from './huggingface.js';
 import { pickLocale, translate, type Locale } from './i18n.js';
-import { errorPage, registerPage, signInPage } from './pages.js';
+import { accountPage, errorPage, type AccountScreen } from './pages.js';
 import type { EmulatorState } from './state.js';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -46,8 +46,9 @@ export class Experience {
     const method = req.method ?? 'GET';
     const route = (): Promise<void> | undefined => {
       // Logto's other first screens (identifier-sign-in, single-sign-on…) are variants of these two.
-      if (method === 'GET' && signInScreens.has(pathname)) return this.showSignIn(req, res);
-      if (method === 'GET' && registerScreens.has(pathname)) return this.showRegister(req, res);
+      if (method === 'GET' && signInScreens.has(pathname)) return this.showAccountPage(req, res, 'sign-in');
+      if (method === 'GET' && registerScreens.has(pathname))
+        return this.showAccountPage(req, res, 'register');
       if (method === 'POST' && pathname === '/sign-in') return this.passwordSignIn(req, res);
       if (method === 'POST' && pathname === '/register') return this.register(req, res);
       if (method === 'GET' && pathname.startsWith('/direct/')) return this.directSignIn(req, res, url);
@@ -106,12 +107,17 @@ export class Experience {
     };
   }
 
-  private async showSignIn(req: IncomingMessage, res: ServerResponse, error?: string): Promise<void> {
+  private async showAccountPage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    screen: AccountScreen,
+    error?: string,
+  ): Promise<void> {
     const context = await this.context(req, res);
     sendHtml(
       res,
       error ? 422 : 200,
-      signInPage({
+      accountPage(screen, {
         locale: context.locale,
         uid: context.details.uid,
         appName: context.appName,
@@ -122,26 +128,11 @@ export class Experience {
     );
   }
 
-  private async showRegister(req: IncomingMessage, res: ServerResponse, error?: string): Promise<void> {
-    const context = await this.context(req, res);
-    sendHtml(
-      res,
-      error ? 422 : 200,
-      registerPage({
-        locale: context.locale,
-        uid: context.details.uid,
-        appName: context.appName,
-        connectors: this.connectors(),
-        error: error ? translateError(context.locale, error) : undefined,
-      }),
-    );
-  }
-
   private async passwordSignIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readForm(req);
     const user = this.state.accounts.findByIdentifier(form.get('identifier') ?? '');
     if (!user || user.password === undefined || user.password !== form.get('password')) {
-      return this.showSignIn(req, res, 'wrongCredentials');
+      return this.showAccountPage(req, res, 'sign-in', 'wrongCredentials');
     }
     await this.finishLogin(req, res, user.id);
   }
@@ -150,9 +141,10 @@ export class Experience {
     const form = await readForm(req);
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
-    if (!usernamePattern.test(username)) return this.showRegister(req, res, 'usernameInvalid');
-    if (password.length < 8) return this.showRegister(req, res, 'passwordTooShort');
-    if (this.state.accounts.findByIdentifier(username)) return this.showRegister(req, res, 'usernameTaken');
+    if (!usernamePattern.test(username)) return this.showAccountPage(req, res, 'register', 'usernameInvalid');
+    if (password.length < 8) return this.showAccountPage(req, res, 'register', 'passwordTooShort');
+    if (this.state.accounts.findByIdentifier(username))
+      return this.showAccountPage(req, res, 'register', 'usernameTaken');
     const user = this.state.accounts.create({ username, password });
     await this.finishLogin(req, res, user.id);
   }
@@ -229,7 +221,7 @@ export class Experience {
         );
         return;
       }
-      return this.showSignIn(req, res, description);
+      return this.showAccountPage(req, res, 'sign-in', description);
     }
 
     const userinfo = await this.fetchHuggingFaceProfile(url.searchParams.get('code') ?? '');

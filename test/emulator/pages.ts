@@ -1,5 +1,5 @@
 import { escapeHtml } from './http.js';
-import { translate, type Locale } from './i18n.js';
+import { translate, type Locale, type Phrase } from './i18n.js';
 
 /**
  * HTML for the emulator's pages. Every element a browser test touches has a stable id;
@@ -27,84 +27,83 @@ function errorLine(message: string | undefined): string {
   return message ? `<p id="error-message" class="error" role="alert">${escapeHtml(message)}</p>` : '';
 }
 
-export interface SignInPageInput {
+/** What the sign-in and the sign-up page both take. */
+export interface AccountPageInput {
   locale: Locale;
   uid: string;
   appName: string;
   /** Social connectors shown as buttons: target → display name. */
   connectors: Array<{ target: string; name: string }>;
+  /** Pre-fills the identifier on the sign-in page; the sign-up page asks for a new username. */
   loginHint?: string;
   error?: string;
 }
 
-export function signInPage(input: SignInPageInput): string {
-  const t = (key: Parameters<typeof translate>[1], values?: Record<string, string>) =>
-    translate(input.locale, key, values);
+export type AccountScreen = 'sign-in' | 'register';
+
+/**
+ * What tells Logto's sign-in and sign-up pages apart. The rest is one page: a username and password
+ * form, the social buttons, and a link to the other of the two. Ids follow the screen's name
+ * (`sign-in-page`, `register-form`, `go-register`…), except the sign-in fields, which are Logto's.
+ */
+const accountScreens: Record<
+  AccountScreen,
+  {
+    title: Phrase;
+    nameField: { id: string; name: string; label: Phrase; prefilled: boolean };
+    password: { id: string; autocomplete: 'current-password' | 'new-password' };
+    submit: Phrase;
+    switchTo: { screen: AccountScreen; question: Phrase; link: Phrase };
+  }
+> = {
+  'sign-in': {
+    title: 'signInTitle',
+    nameField: { id: 'identifier', name: 'identifier', label: 'identifier', prefilled: true },
+    password: { id: 'password', autocomplete: 'current-password' },
+    submit: 'signIn',
+    switchTo: { screen: 'register', question: 'noAccount', link: 'createAccount' },
+  },
+  register: {
+    title: 'registerTitle',
+    nameField: { id: 'register-username', name: 'username', label: 'username', prefilled: false },
+    password: { id: 'register-password', autocomplete: 'new-password' },
+    submit: 'createAccount',
+    switchTo: { screen: 'sign-in', question: 'haveAccount', link: 'signIn' },
+  },
+};
+
+/** The sign-in or the sign-up page. */
+export function accountPage(screen: AccountScreen, input: AccountPageInput): string {
+  const { title, nameField, password, submit, switchTo } = accountScreens[screen];
+  const t = (key: Phrase, values?: Record<string, string>) =>
+    escapeHtml(translate(input.locale, key, values));
+  const uid = escapeHtml(input.uid);
   const social = input.connectors
     .map(
       (connector) => `<form method="post" action="/social/${escapeHtml(connector.target)}">
-<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
-<button id="social-${escapeHtml(connector.target)}" class="secondary" type="submit">${escapeHtml(
-        t('continueWith', { connector: connector.name }),
-      )}</button></form>`,
+<input type="hidden" name="uid" value="${uid}">
+<button id="social-${escapeHtml(connector.target)}" class="secondary" type="submit">${t('continueWith', {
+        connector: connector.name,
+      })}</button></form>`,
     )
     .join('\n');
+  const prefill = nameField.prefilled ? ` value="${escapeHtml(input.loginHint ?? '')}"` : '';
   return layout(
     input.locale,
-    'sign-in-page',
-    t('signInTitle', { app: input.appName }),
+    `${screen}-page`,
+    translate(input.locale, title, { app: input.appName }),
     `${errorLine(input.error)}
-<form id="sign-in-form" method="post" action="/sign-in">
-<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
-<label for="identifier">${escapeHtml(t('identifier'))}</label>
-<input id="identifier" name="identifier" autocomplete="username" value="${escapeHtml(input.loginHint ?? '')}">
-<label for="password">${escapeHtml(t('password'))}</label>
-<input id="password" name="password" type="password" autocomplete="current-password">
-<button id="sign-in-submit" type="submit">${escapeHtml(t('signIn'))}</button>
+<form id="${screen}-form" method="post" action="/${screen}">
+<input type="hidden" name="uid" value="${uid}">
+<label for="${nameField.id}">${t(nameField.label)}</label>
+<input id="${nameField.id}" name="${nameField.name}" autocomplete="username"${prefill}>
+<label for="${password.id}">${t('password')}</label>
+<input id="${password.id}" name="password" type="password" autocomplete="${password.autocomplete}">
+<button id="${screen}-submit" type="submit">${t(submit)}</button>
 </form>
-${social ? `<p class="divider">${escapeHtml(t('or'))}</p>\n${social}` : ''}
-<p>${escapeHtml(t('noAccount'))} <a id="go-register" href="/register?uid=${encodeURIComponent(input.uid)}">${escapeHtml(
-      t('createAccount'),
-    )}</a></p>`,
-  );
-}
-
-export interface RegisterPageInput {
-  locale: Locale;
-  uid: string;
-  appName: string;
-  connectors: Array<{ target: string; name: string }>;
-  error?: string;
-}
-
-export function registerPage(input: RegisterPageInput): string {
-  const t = (key: Parameters<typeof translate>[1], values?: Record<string, string>) =>
-    translate(input.locale, key, values);
-  const social = input.connectors
-    .map(
-      (connector) => `<form method="post" action="/social/${escapeHtml(connector.target)}">
-<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
-<button id="social-${escapeHtml(connector.target)}" class="secondary" type="submit">${escapeHtml(
-        t('continueWith', { connector: connector.name }),
-      )}</button></form>`,
-    )
-    .join('\n');
-  return layout(
-    input.locale,
-    'register-page',
-    t('registerTitle', { app: input.appName }),
-    `${errorLine(input.error)}
-<form id="register-form" method="post" action="/register">
-<input type="hidden" name="uid" value="${escapeHtml(input.uid)}">
-<label for="register-username">${escapeHtml(t('username'))}</label>
-<input id="register-username" name="username" autocomplete="username">
-<label for="register-password">${escapeHtml(t('password'))}</label>
-<input id="register-password" name="password" type="password" autocomplete="new-password">
-<button id="register-submit" type="submit">${escapeHtml(t('createAccount'))}</button>
-</form>
-${social ? `<p class="divider">${escapeHtml(t('or'))}</p>\n${social}` : ''}
-<p>${escapeHtml(t('haveAccount'))} <a id="go-sign-in" href="/sign-in?uid=${encodeURIComponent(input.uid)}">${escapeHtml(
-      t('signIn'),
+${social ? `<p class="divider">${t('or')}</p>\n${social}` : ''}
+<p>${t(switchTo.question)} <a id="go-${switchTo.screen}" href="/${switchTo.screen}?uid=${encodeURIComponent(input.uid)}">${t(
+      switchTo.link,
     )}</a></p>`,
   );
 }

@@ -16,16 +16,20 @@ export interface TestCertificates {
 export function makeCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'hflogin-ca-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl(
-    'req',
-    '-x509',
+  // Both keys are P-256 and unencrypted (-nodes): only this test run ever reads them.
+  const newKey = (keyFile: string) => [
     '-newkey',
     'ec',
     '-pkeyopt',
     'ec_paramgen_curve:P-256',
     '-nodes',
     '-keyout',
-    'ca.key',
+    keyFile,
+  ];
+  openssl(
+    'req',
+    '-x509',
+    ...newKey('ca.key'),
     '-out',
     'ca.pem',
     '-days',
@@ -33,20 +37,7 @@ export function makeCertificates(): TestCertificates {
     '-subj',
     '/CN=hflogin test CA',
   );
-  openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=127.0.0.1',
-  );
+  openssl('req', ...newKey('server.key'), '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(
     join(dir, 'san.ext'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',

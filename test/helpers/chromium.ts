@@ -1,4 +1,10 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 import { chromiumMissing, chromiumPath, requireSystemPiece } from './systemPieces.js';
@@ -58,9 +64,15 @@ export function trackNavigations(page: Page): string[] {
 
 /**
  * The one Chromium fixture: a browser for the file (launched before its tests, closed after), and
- * a fresh context and page for each test. Read `.page`/`.context`/`.visited` inside tests.
+ * a fresh context (made with `contextOptions`, e.g. a locale) and page for each test. Read
+ * `.page`/`.context`/`.visited` inside tests.
  */
-export function useChromium(): { browser: Browser; context: BrowserContext; page: Page; visited: string[] } {
+export function useChromium(contextOptions?: BrowserContextOptions): {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  visited: string[];
+} {
   const state = {} as { browser: Browser; context: BrowserContext; page: Page; visited: string[] };
   beforeAll(async () => {
     state.browser = await launchChromium();
@@ -69,7 +81,7 @@ export function useChromium(): { browser: Browser; context: BrowserContext; page
     await state.browser?.close();
   });
   beforeEach(async () => {
-    state.context = await state.browser.newContext();
+    state.context = await state.browser.newContext(contextOptions);
     state.page = await state.context.newPage();
     state.visited = trackNavigations(state.page);
   });

@@ -1,7 +1,9 @@
 import * as oauth from 'oauth4webapi';
+import { beforeAll } from 'vitest';
 
 import type { Emulator } from '../emulator/index.js';
 import { formIn, HttpUserAgent } from './httpUserAgent.js';
+import { lateBound, useEmulator } from './useEmulator.js';
 
 /** oauth4webapi's request options: plain HTTP allowed (loopback), and a private CA when given. */
 function requestOptions(ca?: string) {
@@ -166,4 +168,22 @@ export class TestClient {
     });
     await oauth.processRevocationResponse(response);
   }
+}
+
+/**
+ * The conformance tests' setup: an emulator for the file (or the describe block it is called in)
+ * and a TestClient discovered against it, for the native app or, with `app: 'device'`, the
+ * device-flow app. Both are filled in by `beforeAll`: destructure them at collection time, read
+ * them inside tests.
+ */
+export function useTestClient(
+  options: { emulator?: Parameters<typeof useEmulator>[0]; app?: 'native' | 'device' } = {},
+): { emulator: Emulator; client: TestClient } {
+  const emulator = useEmulator(options.emulator);
+  const client = lateBound<TestClient>('useTestClient()');
+  beforeAll(async () => {
+    const clientId = options.app === 'device' ? emulator.deviceAppId : emulator.appId;
+    client.current = await TestClient.discover(emulator, clientId);
+  });
+  return { emulator, client: client.proxy };
 }

@@ -5,26 +5,39 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 type Overrides = Parameters<typeof startEmulator>[0];
 
 /**
+ * A stand-in for an object a `beforeAll` makes later: set `current` there, and hand `proxy` out at
+ * collection time. Reading the proxy before `current` is set throws, naming the fixture.
+ */
+export function lateBound<T extends object>(fixture: string): { current?: T; proxy: T } {
+  const holder: { current?: T; proxy: T } = {
+    proxy: new Proxy({} as T, {
+      get(_target, property) {
+        const value = holder.current;
+        if (!value) throw new Error(`${fixture}: read before beforeAll made it`);
+        const member = Reflect.get(value, property, value) as unknown;
+        return typeof member === 'function'
+          ? (member as (...args: unknown[]) => unknown).bind(value)
+          : member;
+      },
+    }),
+  };
+  return holder;
+}
+
+/**
  * The one way a test file gets an emulator: started before the file's tests, closed after them.
  * The returned object is filled in by `beforeAll`, so read its properties inside tests, not at
  * collection time.
  */
 export function useEmulator(overrides?: Overrides | (() => Overrides)): Emulator {
-  const holder = {} as { current?: Emulator };
+  const emulator = lateBound<Emulator>('useEmulator()');
   beforeAll(async () => {
-    holder.current = await startEmulator(typeof overrides === 'function' ? overrides() : overrides);
+    emulator.current = await startEmulator(typeof overrides === 'function' ? overrides() : overrides);
   });
   afterAll(async () => {
-    await holder.current?.close();
+    await emulator.current?.close();
   });
-  return new Proxy({} as Emulator, {
-    get(_target, property) {
-      const emulator = holder.current;
-      if (!emulator) throw new Error('useEmulator(): the emulator is read before beforeAll started it');
-      const value = Reflect.get(emulator, property, emulator) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(emulator) : value;
-    },
-  });
+  return emulator.proxy;
 }
 
 /** `login` with the emulator's tenant: `hflogin login --endpoint … --app-id … <args>`. */

@@ -7,7 +7,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 import {
   emulatorServer,
   logtoServer,
@@ -96,6 +96,20 @@ function deviceAuthorization(server: PairedServer, clientId: string) {
   return postForm(server.as.device_authorization_endpoint!, { client_id: clientId, scope: 'openid' });
 }
 
+/**
+ * Expects a 400 with `error` and no redirect: a request the server cannot trust its redirect URI
+ * for must not be sent there.
+ */
+function expectRefusedWithoutRedirect(
+  hop: Awaited<ReturnType<typeof authorize>>,
+  error: string,
+  what: string,
+) {
+  expect(hop.status, what).toBe(400);
+  expect(hop.location, what).toBeUndefined();
+  expect(hop.json?.error, what).toBe(error);
+}
+
 /** Expects a 400 invalid_grant from a refresh. */
 async function expectRefreshRefused(server: PairedServer, refreshToken: string, what: string) {
   const answer = await refresh(server, refreshToken);
@@ -133,15 +147,10 @@ const rows: Row[] = [
         'http://127.0.0.1:45678/callback?extra=1',
         'https://127.0.0.1:45678/callback',
       ]) {
-        const hop = await probeRedirectUri(server, uri);
-        expect(hop.status, uri).toBe(400);
-        expect(hop.location, uri).toBeUndefined();
-        expect(hop.json?.error, uri).toBe('invalid_redirect_uri');
+        expectRefusedWithoutRedirect(await probeRedirectUri(server, uri), 'invalid_redirect_uri', uri);
       }
       const unknown = await probeRedirectUri(server, 'http://127.0.0.1:45678/callback', 'no-such-app');
-      expect(unknown.status).toBe(400);
-      expect(unknown.location).toBeUndefined();
-      expect(unknown.json?.error).toBe('invalid_client');
+      expectRefusedWithoutRedirect(unknown, 'invalid_client', 'no-such-app');
     },
   },
   {
@@ -329,15 +338,13 @@ function describeFailure(reason: unknown): string {
 const table = new Map<string, Record<PairedServer['name'], Outcome>>();
 
 describe.skipIf(skip)('paired conformance: the emulator and the real Logto, row by row', () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let servers: PairedServer[];
   beforeAll(async () => {
-    emulator = await startEmulator();
     const browserLog = join(mkdtempSync(join(tmpdir(), 'hflogin-paired-')), 'drive-browser.jsonl');
     servers = [await emulatorServer(emulator), await logtoServer(stack, browserLog)];
   });
-  afterAll(async () => {
-    await emulator?.close();
+  afterAll(() => {
     const lines = ['| row | emulator | Logto |', '| --- | --- | --- |'];
     for (const row of rows) {
       const outcome = table.get(row.name);

@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { signInChoices } from '../../src/logto/authorizationParameters.js';
 import { discover, withClient } from '../../src/oauth/provider.js';
 import { browserSignIn, type BrowserSignInDeps } from '../../src/signIn/browserSignIn.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { realProviderDeps, realSignInDeps } from '../helpers/realMachine.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 const choices = signInChoices();
 
@@ -17,11 +17,7 @@ const choices = signInChoices();
  * has won is visible: the CLI exits the process at the end, which would hide a poller left behind.
  */
 describe('browser sign-in with the switch to a device code', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator({ deviceFlow: { interval: 1, slowDown: false } });
-  });
-  afterAll(() => emulator?.close());
+  const emulator = useEmulator({ deviceFlow: { interval: 1, slowDown: false } });
 
   it('stops the device poller when the browser callback wins', async () => {
     const provider = await discover(emulator.endpoint, emulator.appId, realProviderDeps);

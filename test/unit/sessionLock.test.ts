@@ -59,6 +59,20 @@ function age(path: string, ageMs: number) {
 
 const ran = async () => 'ran';
 
+/**
+ * A lock directory whose holder is dead and whose first breaker generation is claimed by
+ * `breakerPid` on this host: the state a breaker leaves when it is still at work, or died at it.
+ */
+function deadHolderBeingBroken(breakerPid: number): string {
+  const dir = lockDir();
+  const token = writeLock(lockPath(dir), { pid: deadPid });
+  writeFileSync(
+    join(dir, 'locks', `default.lock.${token}.break.1`),
+    JSON.stringify({ pid: breakerPid, host: hostname(), token: 'ef'.repeat(16), since: 1 }),
+  );
+  return dir;
+}
+
 describe('session lock', () => {
   it('runs one holder at a time; the next waits for the release', async () => {
     const dir = lockDir();
@@ -284,25 +298,13 @@ describe('session lock', () => {
   });
 
   it('breaks a dead holder through a new breaker generation when a breaker died mid-break, and cleans up', async () => {
-    const dir = lockDir();
-    const token = writeLock(lockPath(dir), { pid: deadPid });
-    const claim = join(dir, 'locks', `default.lock.${token}.break.1`);
-    writeFileSync(
-      claim,
-      JSON.stringify({ pid: deadPid + 1, host: hostname(), token: 'ef'.repeat(16), since: 1 }),
-    );
+    const dir = deadHolderBeingBroken(deadPid + 1);
     await expect(withSessionLock(dir, 'default', ran, options)).resolves.toBe('ran');
     expect(readdirSync(join(dir, 'locks'))).toEqual([]);
   });
 
   it('does not break a lock while a live breaker is breaking it', async () => {
-    const dir = lockDir();
-    const token = writeLock(lockPath(dir), { pid: deadPid });
-    const claim = join(dir, 'locks', `default.lock.${token}.break.1`);
-    writeFileSync(
-      claim,
-      JSON.stringify({ pid: process.pid, host: hostname(), token: 'ef'.repeat(16), since: 1 }),
-    );
+    const dir = deadHolderBeingBroken(process.pid);
     await expect(withSessionLock(dir, 'default', ran, brief)).rejects.toMatchObject({ code: 'lock_timeout' });
     expect(existsSync(lockPath(dir))).toBe(true);
   });

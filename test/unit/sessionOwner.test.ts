@@ -140,6 +140,16 @@ async function rejection(promise: Promise<unknown>): Promise<HfloginError> {
   return error as HfloginError;
 }
 
+/** The Ctrl+C handling on a pretend stderr: what it said there, and the exits it asked for. */
+function interruptionWithOutput() {
+  const stderr = new PassThrough();
+  let said = '';
+  stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  const exits: number[] = [];
+  const interruption = createInterruption(stderr, (code) => exits.push(code));
+  return { interruption, exits, said: () => said };
+}
+
 describe('the session owner', () => {
   it('fresh: hands out the stored token without asking the provider', async () => {
     const { provider, calls } = fakeProvider(() => goodAnswer());
@@ -258,11 +268,7 @@ describe('the session owner', () => {
   });
 
   it('interrupted once during the refresh: finishes saving, says so, then ends with 130', async () => {
-    const stderr = new PassThrough();
-    let said = '';
-    stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    const exits: number[] = [];
-    const interruption = createInterruption(stderr, (code) => exits.push(code));
+    const { interruption, exits, said } = interruptionWithOutput();
     const { provider } = fakeProvider(async () => {
       interruption.onInterrupt(); // Ctrl+C while Logto's answer is on its way
       await sleep(20);
@@ -277,17 +283,13 @@ describe('the session owner', () => {
     const error = await rejection(owner.accessToken());
     expect(error.exitCode).toBe(130);
     expect((await stored()).refreshToken).toBe(`rt-${rotation}`);
-    expect(said).toContain('Finishing saving the refreshed session');
+    expect(said()).toContain('Finishing saving the refreshed session');
     expect(exits).toEqual([]);
     expect(interruption.signal.aborted).toBe(true);
   });
 
   it('interrupted twice during the refresh: ends at once, saying the sign-in may be lost', async () => {
-    const stderr = new PassThrough();
-    let said = '';
-    stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    const exits: number[] = [];
-    const interruption = createInterruption(stderr, (code) => exits.push(code));
+    const { interruption, exits, said } = interruptionWithOutput();
     const { provider } = fakeProvider(() => {
       interruption.onInterrupt();
       interruption.onInterrupt();
@@ -301,7 +303,7 @@ describe('the session owner', () => {
     await seed(storedSession({ leftS: -10 }));
     await owner.accessToken().catch(() => undefined);
     expect(exits).toEqual([130]);
-    expect(said).toContain('may now be lost');
+    expect(said()).toContain('may now be lost');
   });
 
   it('Ctrl+C outside a critical section aborts the signal; a second one exits', () => {
