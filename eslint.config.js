@@ -82,7 +82,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/cli.ts'],
+    ignores: ['src/cli.ts', 'src/system.ts'],
     rules: {
       'no-restricted-properties': [
         'error',

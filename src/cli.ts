@@ -1,8 +1,6 @@
-import { hostname } from 'node:os';
-
 import type { CommandDeps } from './commands/deps.js';
 import { detectHostFacts } from './io/browserAvailability.js';
-import type { ProcessTable, RandomBytes } from './io/machine.js';
+import { systemProcesses, systemRandom } from './system.js';
 import { version } from './version.js';
 
 export type CliDeps = CommandDeps;
@@ -23,29 +21,6 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 function isVersionProbe(argv: readonly string[]): boolean {
   return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 }
-
-/*
- * The real machine. This module is the composition root: the only one in src/ that reads
- * `process.env`, the clock, crypto randomness or the process table (eslint.config.js enforces it);
- * everything below gets them through CommandDeps.
- */
-
-/** Web Crypto's getRandomValues: `globalThis.crypto` loads on first use, so `token` never pays for it. */
-export const systemRandom: RandomBytes = (count) => globalThis.crypto.getRandomValues(new Uint8Array(count));
-
-export const systemProcesses: ProcessTable = {
-  pid: process.pid,
-  hostname: () => hostname(),
-  exists(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      // ESRCH: no such process. EPERM: it exists but belongs to another user.
-      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-  },
-};
 
 /** The process entry point used by bin/hflogin.js: the only place that exits the process. */
 export async function runAsProcess(): Promise<never> {

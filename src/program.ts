@@ -1,50 +1,60 @@
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, type Command } from 'commander';
 
-import { defineCommands } from './commandLine.js';
+import type { CommandDefinition, ParsedLine } from './commands/command.js';
 import type { CommandDeps } from './commands/deps.js';
+import { commandTree } from './commands/commandTree.js';
+import type { OnCommand } from './commands/register.js';
 import { redact } from './io/debug.js';
 import { ExitCode, HfloginError } from './io/errors.js';
 import { writeLine } from './io/terminal.js';
-import { version } from './version.js';
 
 export type CliDeps = CommandDeps;
 
-export function buildProgram(deps: CliDeps): Command {
-  const program = new Command();
-  program
-    .name('hflogin')
-    .description('Sign in to a Logto tenant from your terminal, with Hugging Face preselected.')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
-    .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'diagnostics on stderr (secrets redacted)')
-    .option('--no-color', 'no colour in output')
+/** The whole command line: the global options, then every command of the registry. */
+export function buildProgram(deps: Pick<CliDeps, 'stdout' | 'stderr'>, onCommand: OnCommand): Command {
+  const program = commandTree(onCommand)
     .showSuggestionAfterError(true)
-    .showHelpAfterError('Run "hflogin --help" or "hflogin help <command>" to see what is possible.')
-    .configureOutput({
+    .showHelpAfterError('Run "hflogin --help" or "hflogin help <command>" to see what is possible.');
+  // Every command reports through the given streams and never exits the process itself.
+  const configure = (command: Command) => {
+    command.exitOverride().configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
-    })
-    .exitOverride();
-  defineCommands(program, deps);
-  // Subcommands report through the same streams and never exit the process themselves.
-  const configure = (command: Command) => {
-    for (const sub of command.commands) {
-      sub.exitOverride().configureOutput({
-        writeOut: (text) => deps.stdout.write(text),
-        writeErr: (text) => deps.stderr.write(text),
-      });
-      configure(sub);
-    }
+    });
+    command.commands.forEach(configure);
   };
   configure(program);
   return program;
 }
 
+/**
+ * What a command line parses to, without running anything: the command's path and its typed
+ * Options (the argv → Options tables in test/unit/commandLine.test.ts).
+ */
+export async function parseCommandLine(
+  argv: readonly string[],
+  deps: Pick<CliDeps, 'stdout' | 'stderr'>,
+): Promise<{ command: string; options: unknown }> {
+  let parsed: { command: string; options: unknown } | undefined;
+  const program = buildProgram(deps, async (definition, line) => {
+    parsed = { command: definition.name.split(' ')[0]!, options: parse(definition, line) };
+  });
+  await program.parseAsync([...argv], { from: 'user' });
+  if (!parsed) throw new Error(`"${argv.join(' ')}" names no command`);
+  return parsed;
+}
+
+function parse(definition: CommandDefinition<never>, line: ParsedLine): never {
+  return (definition.parse ? definition.parse(line) : line.flags) as never;
+}
+
 /** Parses and runs one command line; resolves to the exit code. */
 export async function runProgram(argv: readonly string[], deps: CliDeps): Promise<number> {
-  const program = buildProgram(deps);
+  const program = buildProgram(deps, async (definition, line) => {
+    const options = parse(definition, line);
+    const run = await definition.load!();
+    await run(options, deps);
+  });
   try {
     // No command is a usage error: show what there is, on stderr.
     if (argv.length === 0) program.help({ error: true });

@@ -127,9 +127,9 @@ async function stress(noLink: boolean) {
     expect(exits.find((exit) => exit.pid === holder.pid)?.victim).toBe(true);
   }
   // One more taker recovers from a dead last holder, and leaves the directory empty.
-  await expect(withSessionLock(configDir, 'default', async () => 'ran', { waitMs: 5_000, ...realMachine })).resolves.toBe(
-    'ran',
-  );
+  await expect(
+    withSessionLock(configDir, 'default', async () => 'ran', { waitMs: 5_000, ...realMachine }),
+  ).resolves.toBe('ran');
   expect(readdirSync(locks)).toEqual([]);
 }
 

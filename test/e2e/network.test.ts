@@ -78,6 +78,9 @@ describe('TLS with a private CA, and a real proxy', () => {
     certificates = makeCertificates();
     emulator = await startEmulator({
       tls: { key: certificates.key, cert: certificates.cert, ca: certificates.ca },
+      // Not 127.0.0.1: hflogin never sends 127.0.0.1, localhost or ::1 through a proxy (they are
+      // always in NO_PROXY), and the proxy test below needs a tenant the proxy is used for.
+      host: '127.0.0.2',
     });
   });
   afterAll(() => emulator?.close());
@@ -131,7 +134,7 @@ describe('TLS with a private CA, and a real proxy', () => {
         expect(await whoami.exit).toBe(0);
         expect(JSON.parse(whoami.stdout()).huggingface.username).toBe('alice-hf');
         const port = new URL(emulator.endpoint).port;
-        const tunnels = proxy.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.1:${port}`, 'g')) ?? [];
+        const tunnels = proxy.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.2:${port}`, 'g')) ?? [];
         console.log(`[proxy] ${tunnels.length} tunnels through tinyproxy to the emulator`);
         // Discovery, refresh, JWKS (ID token signature), userinfo: all through the proxy.
         expect(tunnels.length).toBeGreaterThanOrEqual(4);

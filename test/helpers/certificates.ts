@@ -7,7 +7,7 @@ export interface TestCertificates {
   /** The private CA's certificate (PEM), and the file holding it (for NODE_EXTRA_CA_CERTS). */
   ca: string;
   caFile: string;
-  /** A server certificate for 127.0.0.1 and localhost, signed by the CA, and its key. */
+  /** A server certificate for 127.0.0.1, 127.0.0.2 and localhost, signed by the CA, and its key. */
   cert: string;
   key: string;
 }
@@ -40,7 +40,7 @@ export function makeCertificates(): TestCertificates {
   openssl('req', ...newKey('server.key'), '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(
     join(dir, 'san.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    'subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost\nextendedKeyUsage=serverAuth\n',
   );
   openssl(
     'x509',

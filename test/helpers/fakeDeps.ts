@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 
-import { systemProcesses, systemRandom } from '../../src/cli.js';
+import { systemProcesses, systemRandom } from '../../src/system.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
 import { createHttpClient } from '../../src/io/httpClient.js';
 import { FileStore } from '../../src/storage/fileStore.js';

@@ -1,4 +1,4 @@
-import { systemProcesses, systemRandom } from '../../src/cli.js';
+import { systemProcesses, systemRandom } from '../../src/system.js';
 import { createHttpClient } from '../../src/io/httpClient.js';
 
 /** The real process table and clock, as src/cli.ts hands them to the session lock. */

@@ -1,9 +1,9 @@
-import { writeLine } from '../io/terminal.js';
-import { signInChoices } from '../logto/authorizationParameters.js';
-import { validateChoices } from '../logto/signInUrl.js';
-import type { Audience } from '../session/audience.js';
-import type { CommandDeps } from './deps.js';
-import { profileSession } from './profileSession.js';
+import { writeLine } from '../../io/terminal.js';
+import { signInChoices } from '../../logto/authorizationParameters.js';
+import { validateChoices } from '../../logto/signInUrl.js';
+import type { Audience } from '../../session/audience.js';
+import type { CommandDeps } from '../deps.js';
+import { profileSession } from '../profileSession.js';
 
 export interface TokenOptions {
   profile?: string;

@@ -1,12 +1,12 @@
-import { endpointString, issuerOf, parseEndpoint } from '../config/endpoint.js';
-import { updateProfile } from '../config/profiles.js';
-import { resolveSettings } from '../config/settings.js';
-import { usageError } from '../io/errors.js';
-import type { HttpClient } from '../io/httpClient.js';
-import { writeLine } from '../io/terminal.js';
-import { askLine, isInteractive } from '../io/terminalInput.js';
-import { protocolError } from '../oauth/errors.js';
-import type { CommandDeps } from './deps.js';
+import { endpointString, issuerOf, parseEndpoint } from '../../config/endpoint.js';
+import { updateProfile } from '../../config/profiles.js';
+import { resolveSettings } from '../../config/settings.js';
+import { usageError } from '../../io/errors.js';
+import type { HttpClient } from '../../io/httpClient.js';
+import { writeLine } from '../../io/terminal.js';
+import { askLine, isInteractive } from '../../io/terminalInput.js';
+import { protocolError } from '../../oauth/errors.js';
+import type { CommandDeps } from '../deps.js';
 
 /** Whether `endpoint` serves Logto's discovery; true, or what is wrong with it. */
 async function checkEndpoint(value: string, http: HttpClient): Promise<true | string> {

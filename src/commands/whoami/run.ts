@@ -1,9 +1,9 @@
-import { writeLine } from '../io/terminal.js';
-import { displayName, huggingFaceIdentity, userSummary } from '../logto/profile.js';
-import { fetchUserinfoDirect, isTokenRefused } from '../oauth/userinfoDirect.js';
-import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../session/session.js';
-import type { CommandDeps } from './deps.js';
-import { profileSession } from './profileSession.js';
+import { writeLine } from '../../io/terminal.js';
+import { displayName, huggingFaceIdentity, userSummary } from '../../logto/profile.js';
+import { fetchUserinfoDirect, isTokenRefused } from '../../oauth/userinfoDirect.js';
+import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../../session/session.js';
+import type { CommandDeps } from '../deps.js';
+import { profileSession } from '../profileSession.js';
 
 export interface WhoamiOptions {
   profile?: string;
@@ -32,7 +32,7 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
         })
       : undefined;
     if (direct) return direct;
-    const { fetchUserinfo } = await import('../oauth/userinfo.js');
+    const { fetchUserinfo } = await import('../../oauth/userinfo.js');
     return fetchUserinfo(await owner.discover(session), session.accessToken, session.user.id, deps.signal);
   };
   let { session } = await owner.accessToken();

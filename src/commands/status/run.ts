@@ -1,10 +1,10 @@
-import { resolveSettings } from '../config/settings.js';
-import { ExitCode, HfloginError } from '../io/errors.js';
-import { writeLine } from '../io/terminal.js';
-import { displayName } from '../logto/profile.js';
-import type { SessionState } from '../session/freshness.js';
-import type { CommandDeps } from './deps.js';
-import { everyProfile, profileSession } from './profileSession.js';
+import { resolveSettings } from '../../config/settings.js';
+import { ExitCode, HfloginError } from '../../io/errors.js';
+import { writeLine } from '../../io/terminal.js';
+import { displayName } from '../../logto/profile.js';
+import type { SessionState } from '../../session/freshness.js';
+import type { CommandDeps } from '../deps.js';
+import { everyProfile, profileSession } from '../profileSession.js';
 
 export interface StatusOptions {
   profile?: string;

@@ -2,15 +2,15 @@ import { accessSync, constants } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, isAbsolute, join } from 'node:path';
 
-import { issuerOf } from '../config/endpoint.js';
-import { resolveSettings } from '../config/settings.js';
-import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
-import { paint } from '../io/colour.js';
-import { ExitCode, HfloginError } from '../io/errors.js';
-import { writeLine } from '../io/terminal.js';
-import { protocolError } from '../oauth/errors.js';
-import { clockToleranceSeconds } from '../oauth/tolerance.js';
-import type { CommandDeps } from './deps.js';
+import { issuerOf } from '../../config/endpoint.js';
+import { resolveSettings } from '../../config/settings.js';
+import { browserAvailability, type HostFacts } from '../../io/browserAvailability.js';
+import { paint } from '../../io/colour.js';
+import { ExitCode, HfloginError } from '../../io/errors.js';
+import { writeLine } from '../../io/terminal.js';
+import { protocolError } from '../../oauth/errors.js';
+import { clockToleranceSeconds } from '../../oauth/tolerance.js';
+import type { CommandDeps } from '../deps.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -136,8 +136,11 @@ async function providerChecks(endpoint: string | undefined, deps: CommandDeps): 
 async function proxyCheck(endpoint: string | undefined, deps: CommandDeps): Promise<Check> {
   const env = deps.env;
   const target = endpoint ? new URL(endpoint) : new URL('https://tenant.logto.app');
-  const proxy = deps.http.proxyFor(target);
+  // The proxy configured for the tenant's scheme is checked even when NO_PROXY exempts this
+  // tenant: a dead proxy in the environment is worth knowing about, and the detail says it is unused.
+  const proxy = target.protocol === 'https:' ? deps.http.proxy.httpsProxy : deps.http.proxy.httpProxy;
   if (!proxy) return pass('proxy', 'no HTTPS_PROXY/HTTP_PROXY in effect');
+  const bypassed = deps.http.proxyFor(target) === undefined;
   let url: URL;
   try {
     url = new URL(proxy);
@@ -154,7 +157,7 @@ async function proxyCheck(endpoint: string | undefined, deps: CommandDeps): Prom
       )
     : pass(
         'proxy',
-        `${url.host} reachable${env.NO_PROXY || env.no_proxy ? `; NO_PROXY=${env.NO_PROXY ?? env.no_proxy}` : ''}`,
+        `${url.host} reachable${bypassed ? `; not used for ${target.host} (NO_PROXY)` : ''}${env.NO_PROXY || env.no_proxy ? `; NO_PROXY=${env.NO_PROXY ?? env.no_proxy}` : ''}`,
       );
 }
 

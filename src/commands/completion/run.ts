@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 
+import { commandTree } from '../commandTree.js';
+import type { CommandDeps } from '../deps.js';
+
 /** The command tree as completion needs it: each command's name, subcommands and long options. */
 interface Node {
   name: string;
@@ -27,7 +30,7 @@ function tree(command: Command): Node {
  * Shell completion scripts, generated from the same command definitions that parse the command
  * line, so they never drift from it.
  */
-export function completionScript(shell: string, program: Command): string {
+export function completionScript(shell: CompletionOptions['shell'], program: Command): string {
   const root = tree(program);
   const globals = root.options.join(' ');
   const words = (command: Node) =>
@@ -94,4 +97,18 @@ compdef _hflogin hflogin
     return `${lines.join('\n')}\n`;
   }
   throw new Error(`unknown shell ${shell}`);
+}
+
+export interface CompletionOptions {
+  shell: 'bash' | 'zsh' | 'fish';
+}
+
+/** `hflogin completion <shell>`: the script for that shell, from the same tree that parses the line. */
+export async function runCompletion(options: CompletionOptions, deps: CommandDeps): Promise<void> {
+  deps.stdout.write(
+    completionScript(
+      options.shell,
+      commandTree(async () => undefined),
+    ),
+  );
 }

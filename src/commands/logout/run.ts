@@ -1,9 +1,9 @@
-import { resolveSettings } from '../config/settings.js';
-import { ExitCode, HfloginError } from '../io/errors.js';
-import { writeLine } from '../io/terminal.js';
-import { interrupted } from '../io/wait.js';
-import type { CommandDeps } from './deps.js';
-import { everyProfile, profileSession } from './profileSession.js';
+import { resolveSettings } from '../../config/settings.js';
+import { ExitCode, HfloginError } from '../../io/errors.js';
+import { writeLine } from '../../io/terminal.js';
+import { interrupted } from '../../io/wait.js';
+import type { CommandDeps } from '../deps.js';
+import { everyProfile, profileSession } from '../profileSession.js';
 
 export interface LogoutOptions {
   profile?: string;

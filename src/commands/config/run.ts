@@ -1,0 +1,67 @@
+import { readConfig, unsetProfileKeys, updateProfile } from '../../config/profiles.js';
+import { keyOf, keys } from '../../config/settingKeys.js';
+import { resolveSettings } from '../../config/settings.js';
+import { ExitCode, HfloginError } from '../../io/errors.js';
+import { writeLine } from '../../io/terminal.js';
+import type { CommandDeps } from '../deps.js';
+
+export interface ConfigOptions {
+  profile?: string;
+  json?: boolean;
+}
+
+async function profileName(options: ConfigOptions, deps: CommandDeps) {
+  return resolveSettings({ profile: options.profile }, deps.env);
+}
+
+export async function runConfigGet(
+  options: ConfigOptions & { key: string },
+  deps: CommandDeps,
+): Promise<void> {
+  const name = options.key;
+  const settings = await profileName(options, deps);
+  const value = settings.saved[keys[keyOf(name)].field];
+  if (value === undefined) {
+    // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
+    throw new HfloginError(`"${name}" is not set for profile "${settings.profile}".`, {
+      code: 'not_set',
+      exitCode: ExitCode.failed,
+    });
+  }
+  writeLine(deps.stdout, value);
+}
+
+export async function runConfigSet(
+  options: ConfigOptions & { key: string; value: string },
+  deps: CommandDeps,
+): Promise<void> {
+  const { key: name, value } = options;
+  const settings = await profileName(options, deps);
+  const key = keys[keyOf(name)];
+  await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(value) });
+}
+
+export async function runConfigUnset(
+  options: ConfigOptions & { key: string },
+  deps: CommandDeps,
+): Promise<void> {
+  const name = options.key;
+  const settings = await profileName(options, deps);
+  await unsetProfileKeys(settings.configDir, settings.profile, [keys[keyOf(name)].field]);
+}
+
+export async function runConfigList(options: ConfigOptions, deps: CommandDeps): Promise<void> {
+  const settings = await profileName(options, deps);
+  if (options.json) {
+    const file = await readConfig(settings.configDir);
+    writeLine(
+      deps.stdout,
+      JSON.stringify({ schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles }),
+    );
+    return;
+  }
+  for (const [name, key] of Object.entries(keys)) {
+    const value = settings.saved[key.field];
+    if (value !== undefined) writeLine(deps.stdout, `${name}=${value}`);
+  }
+}
