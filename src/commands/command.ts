@@ -66,13 +66,13 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** A flag taking a whole number in 0…max; a usage error (exit 2) otherwise. */
-export function wholeNumber(name: string, max: number) {
+export function wholeNumber(name: string, max: number, example: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < 0 || number > max)
       throw usageError(
         `${name} must be a whole number from 0 to ${max}.`,
-        `e.g. ${name} ${Math.min(max, 300)}`,
+        `e.g. ${name} ${example}`,
       );
     return number;
   };
