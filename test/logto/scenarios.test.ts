@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,9 @@ import {
   type FakeHfUser,
 } from './scenarioKit.js';
 import { auditCount, browserEnv, logtoSql, logtoStack, managementApi } from './stack.js';
+
+/** Puts the holding proxy in the path of hflogin's requests to Logto (see the file). */
+const rerouteLoopback = fileURLToPath(new URL('./rerouteLoopback.mjs', import.meta.url));
 
 const logto = logtoStack();
 const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
@@ -515,7 +519,13 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
       for (let round = 1; round <= rounds; round += 1) {
         const before = await expire(isolated);
         const held = once(proxy.events, 'held');
-        const run = runHflogin(['token'], envFor(isolated, { HTTP_PROXY: proxy.url, http_proxy: proxy.url }));
+        const run = runHflogin(
+          ['token'],
+          envFor(isolated, {
+            NODE_OPTIONS: `--import ${rerouteLoopback}`,
+            HFLOGIN_TEST_REROUTE: `${new URL(stack.endpoint).host}>${new URL(proxy.url).host}`,
+          }),
+        );
         await Promise.race([held, run.exit]);
         expect(proxy.held(), run.stderr()).toBe(round);
         run.child.kill('SIGINT');
