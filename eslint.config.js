@@ -67,6 +67,20 @@ function layerRule(folder) {
   };
 }
 
+/** `new Date()` reads the clock; process.stdout & co. are the terminal, which arrives through CommandDeps. */
+const machineSyntax = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: machineMessage },
+  {
+    selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr|stdin)$/]",
+    message: 'Only src/io and src/cli.ts touch the terminal streams; take them from CommandDeps.',
+  },
+];
+/** Only src/io writes to the terminal: everything else goes through io/terminal.ts. */
+const terminalWrite = {
+  selector: "CallExpression[callee.property.name='write'][callee.object.property.name=/^(stdout|stderr)$/]",
+  message: 'Only src/io writes to the terminal: use writeLine/writeText from src/io/terminal.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -95,18 +109,15 @@ export default tseslint.config(
         { object: 'oauth', property: 'generateRandomNonce', message: machineMessage },
         { object: 'oauth', property: 'generateRandomCodeVerifier', message: machineMessage },
       ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: machineMessage },
-        // Only src/io writes to the terminal: everything else writes through io/terminal.ts.
-        {
-          selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr|stdin)$/]",
-          message: 'Only src/io and src/cli.ts touch the terminal streams; take them from CommandDeps.',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...machineSyntax],
       'no-restricted-imports': ['error', randomImports],
       'no-console': 'error',
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/io/**', 'src/cli.ts', 'src/system.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...machineSyntax, terminalWrite] },
   },
   // src/io is the terminal layer: it may write to the streams it is given (never process.*), and log.
   { files: ['src/io/**/*.ts'], rules: { 'no-console': 'off' } },

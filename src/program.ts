@@ -6,7 +6,7 @@ import { commandTree } from './commands/commandTree.js';
 import type { OnCommand } from './commands/register.js';
 import { redact } from './io/debug.js';
 import { ExitCode, HfloginError } from './io/errors.js';
-import { writeLine } from './io/terminal.js';
+import { writeLine, writeText } from './io/terminal.js';
 
 export type CliDeps = CommandDeps;
 
@@ -18,8 +18,8 @@ export function buildProgram(deps: Pick<CliDeps, 'stdout' | 'stderr'>, onCommand
   // Every command reports through the given streams and never exits the process itself.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({
-      writeOut: (text) => deps.stdout.write(text),
-      writeErr: (text) => deps.stderr.write(text),
+      writeOut: (text) => writeText(deps.stdout, text),
+      writeErr: (text) => writeText(deps.stderr, text),
     });
     command.commands.forEach(configure);
   };

@@ -70,10 +70,7 @@ export function wholeNumber(name: string, max: number, example: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < 0 || number > max)
-      throw usageError(
-        `${name} must be a whole number from 0 to ${max}.`,
-        `e.g. ${name} ${example}`,
-      );
+      throw usageError(`${name} must be a whole number from 0 to ${max}.`, `e.g. ${name} ${example}`);
     return number;
   };
 }

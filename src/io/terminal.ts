@@ -6,6 +6,11 @@ export interface TerminalStreams {
   stderr: Writable;
 }
 
+/** Text exactly as given (help, a completion script): the one way to write outside a line. */
+export function writeText(stream: Writable, text: string): void {
+  stream.write(text);
+}
+
 export function writeLine(stream: Writable, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }

@@ -29,6 +29,13 @@ describe('eslint: layering and the machine', () => {
     expect(await rulesFiredOn(path, code)).toEqual(['no-restricted-imports']);
   });
 
+  it('lets only src/io write to the terminal streams it is given', async () => {
+    const code =
+      'export const say = (deps: { stdout: { write(text: string): void } }) => deps.stdout.write("hi");\n';
+    expect(await rulesFiredOn('src/commands/say.ts', code)).toEqual(['no-restricted-syntax']);
+    expect(await rulesFiredOn('src/io/say.ts', code)).toEqual([]);
+  });
+
   it('allows what the layering allows', async () => {
     expect(
       await rulesFiredOn(
@@ -53,7 +60,7 @@ describe('eslint: layering and the machine', () => {
       "import { randomBytes } from 'node:crypto';\nexport const x = randomBytes(4);\n",
       'no-restricted-imports',
     ],
-    ['process.stdout', "export const x = () => process.stdout.write('hi');\n", 'no-restricted-syntax'],
+    ['process.stdout', 'export const x = process.stdout;\n', 'no-restricted-syntax'],
   ])('below src/cli.ts, %s is refused', async (_name, code, rule) => {
     expect(await rulesFiredOn('src/session/machine.ts', code)).toEqual([rule]);
     // …and src/cli.ts, the composition root, may.

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { commandTree } from '../commandTree.js';
 import type { CommandDeps } from '../deps.js';
+import { writeText } from '../../io/terminal.js';
 
 /** The command tree as completion needs it: each command's name, subcommands and long options. */
 interface Node {
@@ -105,7 +106,8 @@ export interface CompletionOptions {
 
 /** `hflogin completion <shell>`: the script for that shell, from the same tree that parses the line. */
 export async function runCompletion(options: CompletionOptions, deps: CommandDeps): Promise<void> {
-  deps.stdout.write(
+  writeText(
+    deps.stdout,
     completionScript(
       options.shell,
       commandTree(async () => undefined),
