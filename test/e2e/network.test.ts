@@ -128,6 +128,7 @@ describe('TLS with a private CA, and a real proxy', () => {
           no_proxy: '',
           NODE_EXTRA_CA_CERTS: certificates.caFile,
         };
+        const before = { ...emulator.stats };
         const token = runHflogin(['token'], env);
         expect(await token.exit).toBe(0);
         const whoami = runHflogin(['whoami', '--json'], env);
@@ -136,8 +137,12 @@ describe('TLS with a private CA, and a real proxy', () => {
         const port = new URL(emulator.endpoint).port;
         const tunnels = proxy.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.2:${port}`, 'g')) ?? [];
         console.log(`[proxy] ${tunnels.length} tunnels through tinyproxy to the emulator`);
-        // Discovery, refresh, JWKS (ID token signature), userinfo: all through the proxy.
-        expect(tunnels.length).toBeGreaterThanOrEqual(4);
+        // Discovery, refresh, JWKS (ID token signature), userinfo: all through the proxy. Each process
+        // has one proxy agent, which keeps its tunnel open: one tunnel per process, and every
+        // connection the emulator accepted meanwhile was one of them.
+        expect(tunnels.length).toBe(2);
+        expect(emulator.stats.connections - before.connections).toBe(tunnels.length);
+        expect(emulator.stats.requests - before.requests).toBe(4);
         expect(
           JSON.parse((await store.load(isolated.profile))!).accessTokenExpiresAt > new Date().toISOString(),
         ).toBe(true);

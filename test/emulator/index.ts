@@ -80,7 +80,9 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
   const experience = new Experience(state, provider, huggingFaceApp);
   const oidc = provider.callback();
 
+  server.on(options.tls ? 'secureConnection' : 'connection', () => (state.stats.connections += 1));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    state.stats.requests += 1;
     void dispatch(req, res).catch((error: unknown) => {
       console.error('[emulator] request failed:', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: String(error) });

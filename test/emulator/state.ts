@@ -7,6 +7,9 @@ import type { EmulatorOptions } from './options.js';
 
 /** What the emulator counted; tests read it to prove what a client did (e.g. how many refreshes). */
 export interface EmulatorStats {
+  /** TCP connections accepted, and HTTP requests served over them (to tell a proxy's tunnels apart). */
+  connections: number;
+  requests: number;
   /** Successful token requests by grant type. */
   tokenRequests: Record<string, number>;
   /** Token requests refused, by error code. */
@@ -43,6 +46,8 @@ export interface EmulatorEvents {
 
 export function emptyStats(): EmulatorStats {
   return {
+    connections: 0,
+    requests: 0,
     tokenRequests: {},
     tokenErrors: {},
     grantsRevoked: 0,
