@@ -1,6 +1,4 @@
 import type { CommandDeps } from './commands/deps.js';
-import { detectHostFacts } from './io/browserAvailability.js';
-import { systemProcesses, systemRandom } from './system.js';
 import { version } from './version.js';
 
 export type CliDeps = CommandDeps;
@@ -30,40 +28,10 @@ export async function runAsProcess(): Promise<never> {
     process.stdout.write(`${version}\n`);
     process.exit(0);
   }
-  // The first Ctrl+C lets the command close its listener and say so (or, during a refresh, finish
-  // saving the rotated token); a second one ends at once.
-  const [{ createInterruption }, { createHttpClient }] = await Promise.all([
-    import('./io/interrupt.js'),
-    import('./io/httpClient.js'),
-  ]);
-  const interrupt = createInterruption(process.stderr, (code) => process.exit(code));
-  // SIGTERM (`timeout`, a CI cancelling) and SIGHUP (the terminal closed) would otherwise end the
-  // process between Logto's refresh answer and its save, as surely as Ctrl+C.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt.onInterrupt);
-  // With the terminal gone (SIGHUP), a write to stderr fails with EIO/EPIPE; that must not crash
-  // a command that is finishing a save.
-  process.stderr.on('error', () => undefined);
-  const env = process.env;
-  let hostFacts: ReturnType<CommandDeps['hostFacts']> | undefined;
-  const code = await main(argv, {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env,
-    now: Date.now,
-    signal: interrupt.signal,
-    critical: interrupt.critical,
-    // Raw mode swallowed the terminal's Ctrl+C: raise it, so the usual handling runs.
-    interrupt: () => process.kill(process.pid, 'SIGINT'),
-    http: createHttpClient(env),
-    random: systemRandom,
-    processes: systemProcesses,
-    hostFacts: () => {
-      hostFacts ??= detectHostFacts(env);
-      return hostFacts;
-    },
-    openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(env)(url),
-    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir, env),
-  });
+  const { processDeps } = await import('./system.js');
+  const code = await main(
+    argv,
+    processDeps((exitCode) => process.exit(exitCode)),
+  );
   process.exit(code);
 }

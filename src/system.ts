@@ -1,11 +1,15 @@
 import { hostname } from 'node:os';
 
+import type { CommandDeps } from './commands/deps.js';
+import { detectHostFacts, type HostFacts } from './io/browserAvailability.js';
+import { createHttpClient } from './io/httpClient.js';
+import { createInterruption } from './io/interrupt.js';
 import type { ProcessTable, RandomBytes } from './io/machine.js';
 
 /*
- * The real machine, for src/cli.ts (the composition root) to hand down through CommandDeps. With
- * cli.ts, the only module in src/ that reads crypto randomness or the process table
- * (eslint.config.js enforces it); kept apart so tests use the real ones without loading the CLI.
+ * The real machine: src/cli.ts hands it down as CommandDeps. With cli.ts, the only module in src/
+ * that reads `process.env`, the clock, crypto randomness or the process table (eslint.config.js
+ * enforces it). Loaded after the version probe, in one piece: a probe never pays for it.
  */
 
 /** Web Crypto's getRandomValues: `globalThis.crypto` loads on first use, so `token` never pays for it. */
@@ -24,3 +28,35 @@ export const systemProcesses: ProcessTable = {
     }
   },
 };
+
+/** This process as CommandDeps: its streams, environment, clock, signals, network and machine. */
+export function processDeps(exit: (code: number) => never): CommandDeps {
+  // The first Ctrl+C lets the command close its listener and say so (or, during a refresh, finish
+  // saving the rotated token); a second one ends at once.
+  const interrupt = createInterruption(process.stderr, exit);
+  // SIGTERM (`timeout`, a CI cancelling) and SIGHUP (the terminal closed) would otherwise end the
+  // process between Logto's refresh answer and its save, as surely as Ctrl+C.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt.onInterrupt);
+  // With the terminal gone (SIGHUP), a write to stderr fails with EIO/EPIPE; that must not crash
+  // a command that is finishing a save.
+  process.stderr.on('error', () => undefined);
+  const env = process.env;
+  let hostFacts: HostFacts | undefined;
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env,
+    now: Date.now,
+    signal: interrupt.signal,
+    critical: interrupt.critical,
+    // Raw mode swallowed the terminal's Ctrl+C: raise it, so the usual handling runs.
+    interrupt: () => process.kill(process.pid, 'SIGINT'),
+    http: createHttpClient(env),
+    random: systemRandom,
+    processes: systemProcesses,
+    hostFacts: () => (hostFacts ??= detectHostFacts(env)),
+    openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(env)(url),
+    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir, env),
+  };
+}

@@ -24,6 +24,8 @@ beforeAll(async () => {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // As in the real build: the keychain's native addon is loaded from node_modules, never bundled.
+    external: ['@napi-rs/keyring'],
     outfile: script,
     logLevel: 'silent',
   });
