@@ -1,25 +1,23 @@
 import type { Writable } from 'node:stream';
 
-import * as oauth from 'oauth4webapi';
+import type * as oauth from 'oauth4webapi';
 
 import type { BrowserOpener } from '../io/browser.js';
-import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
+import type { HostFacts } from '../io/browserAvailability.js';
 import type { DebugLog } from '../io/debug.js';
-import { ExitCode, HfloginError } from '../io/errors.js';
+import type { RandomBytes } from '../io/machine.js';
+import { startSpinner, type Spinner } from '../io/spinner.js';
 import { writeLine } from '../io/terminal.js';
-import { startSpinner } from '../io/spinner.js';
-import { askLine, isInteractive, waitForKey, type TerminalInput } from '../io/terminalInput.js';
+import { isInteractive, waitForKey, type TerminalInput } from '../io/terminalInput.js';
 import { waitFor } from '../io/wait.js';
-import { randomToken, type RandomBytes } from '../io/machine.js';
 import type { SignInChoices } from '../logto/authorizationParameters.js';
-import { signInUrl } from '../logto/signInUrl.js';
-import { startCallbackServer, type Page } from '../loopback/callbackServer.js';
-import { errorPage } from '../loopback/pages.js';
-import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import { deviceResult, deviceSignIn } from './deviceSignIn.js';
+import { firstToFinish, type Contender } from './firstToFinish.js';
 import type { EmitLoginEvent } from './loginEvents.js';
+import { openInBrowser, startLoopbackSignIn, type LoopbackSignIn } from './loopbackSignIn.js';
+import { pasteBack } from './pasteBack.js';
 import type { SignInResult } from './signInResult.js';
 
 export interface BrowserSignInInput {
@@ -52,8 +50,9 @@ export interface BrowserSignInDeps {
   openBrowser: BrowserOpener;
 }
 
+/** How a way of finishing ended: a callback (redirected or pasted) to check, or device-flow tokens. */
 type Outcome =
-  | { kind: 'code'; params: URLSearchParams; respond?: (page: Page) => Promise<void> }
+  | { kind: 'callback'; params: URLSearchParams }
   | { kind: 'device'; tokens: oauth.TokenEndpointResponse; provider: ProviderContext };
 
 function connectorName(target: string): string {
@@ -64,171 +63,88 @@ function connectorName(target: string): string {
  * The browser sign-in through a loopback redirect (RFC 8252), with the ways out people need when
  * the redirect cannot reach this machine (SSH, containers, another computer's browser): on a
  * terminal, the address the browser ended on can be pasted back, and a key press switches to the
- * device flow. Whichever path finishes first wins; the others are withdrawn.
+ * device flow. The first to finish wins and the others are withdrawn (firstToFinish); --timeout
+ * and Ctrl+C end them all.
  */
 export async function browserSignIn(
   input: BrowserSignInInput,
   deps: BrowserSignInDeps,
 ): Promise<SignInResult> {
-  const { provider, choices } = input;
-  // From the process's random source (crypto.getRandomValues in src/cli.ts), 32 bytes each.
-  const codeVerifier = randomToken(deps.random);
-  const state = randomToken(deps.random);
-  const nonce = randomToken(deps.random);
-  let ignoredCallbacks = 0;
-  const server = await startCallbackServer({
-    port: input.port,
-    filter: (params) => {
-      if (params.get('state') === state) return { take: true };
-      // A callback for another (or a forged) request: answer it, keep waiting for ours.
-      ignoredCallbacks += 1;
-      writeLine(deps.stderr, 'Ignored a callback that does not belong to this sign-in (state mismatch).');
-      return {
-        take: false,
-        page: {
-          status: 400,
-          html: errorPage('This callback does not belong to the sign-in in progress, so it was ignored.'),
-        },
-      };
-    },
-  });
-  let respond: ((page: Page) => Promise<void>) | undefined;
-  let closed = false;
-  const finish = async (page: Page) => {
-    if (closed) return;
-    closed = true;
-    await respond?.(page);
-    await server.close();
-  };
-
-  const race = new AbortController();
-  const stopRace = () => race.abort();
-  deps.signal.addEventListener('abort', stopRace, { once: true });
+  const loopback = await startLoopbackSignIn(input, deps);
   try {
-    const url = signInUrl(
-      {
-        authorizationEndpoint: provider.as.authorization_endpoint!,
-        clientId: String(provider.client.client_id),
-        redirectUri: server.redirectUri,
-        state,
-        nonce,
-        codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-      },
-      choices,
-    );
     const preselected =
-      choices.connector === false ? '' : ` (${connectorName(choices.connector)} preselected)`;
-    writeLine(deps.stderr, `Sign in to ${provider.host}${preselected} in your browser:`);
-    writeLine(deps.stderr, `  ${url.href}`);
-
-    const opened = await openIfPossible(url.href, input, deps);
-    input.emit({ event: 'url', url: url.href, redirectUri: server.redirectUri, opened });
+      input.choices.connector === false ? '' : ` (${connectorName(input.choices.connector)} preselected)`;
+    writeLine(deps.stderr, `Sign in to ${input.provider.host}${preselected} in your browser:`);
+    writeLine(deps.stderr, `  ${loopback.url.href}`);
+    const opened = await openInBrowser(loopback.url.href, input, deps);
+    input.emit({ event: 'url', url: loopback.url.href, redirectUri: loopback.redirectUri, opened });
     input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
     const deadline = deps.now() + input.timeoutSeconds * 1000;
     const interactive = isInteractive(deps.stdin, deps.stderr);
     if (!opened)
-      adviseWithoutBrowser(deps.stderr, server.port, interactive, input.deviceProvider !== undefined);
+      adviseWithoutBrowser(deps.stderr, loopback.port, interactive, input.deviceProvider !== undefined);
     writeLine(
       deps.stderr,
       `Waiting for the sign-in to finish in the browser (Ctrl+C to cancel, times out in ${input.timeoutSeconds} s)…`,
     );
 
-    const contenders: Array<Promise<Outcome>> = [
-      server.callback.then((callback) => {
-        respond = callback.respond;
-        return { kind: 'code' as const, params: callback.params, respond: callback.respond };
-      }),
-    ];
-    let spinner = { stop: () => {} };
-    if (interactive) {
-      // Started first: it prints its menu line before the spinner takes the last line.
-      contenders.push(
-        alternatives({
-          pasteNow: !opened,
-          redirectUri: server.redirectUri,
-          state,
-          input,
-          deps,
-          signal: race.signal,
-          deadline,
-          beforeAsking: () => spinner.stop(),
-        }),
-      );
-    }
-    // On a terminal where nothing is being asked yet, a spinner shows the wait is alive.
-    if (interactive && opened) {
-      spinner = startSpinner(
-        deps.stderr,
-        'Waiting for you to finish in the browser… Ctrl+C to cancel',
-        deps.env,
-        input.colour,
-      );
-      race.signal.addEventListener('abort', () => spinner.stop(), { once: true });
-    }
-    const outcome = await waitFor(Promise.race(contenders), {
-      timeoutMs: input.timeoutSeconds * 1000,
-      signal: deps.signal,
-      what: 'the sign-in in the browser',
-    }).catch((error: unknown) => {
-      // Only wrong-state callbacks came: the provider (or something posing as it) answered with a
-      // state this sign-in never sent. Say so rather than just "timed out".
-      if (error instanceof HfloginError && error.exitCode === ExitCode.timedOut && ignoredCallbacks > 0) {
-        throw new HfloginError(
-          `The sign-in did not complete: ${ignoredCallbacks} callback(s) arrived with a state this sign-in never sent, and were refused.`,
-          {
-            code: 'state_mismatch',
-            exitCode: ExitCode.failed,
-            hint: 'If you did sign in, the provider returned the wrong state; otherwise another page tried to complete your sign-in.',
-          },
-        );
-      }
-      throw error;
-    });
-    race.abort();
-    spinner.stop();
-
-    if (outcome.kind === 'device') return { ...deviceResult(outcome.provider, outcome.tokens), finish };
-    try {
-      // RFC 9207: Logto advertises authorization_response_iss_parameter_supported, so iss is required
-      // and must be the issuer; an `error` here is the provider's refusal.
-      const params = oauth.validateAuthResponse(provider.as, provider.client, outcome.params, state);
-      const { tokens, claims } = await exchangeCode(
-        provider,
-        { callbackParams: params, redirectUri: server.redirectUri, codeVerifier, nonce },
-        deps.signal,
-      );
-      return { tokens, provider, subject: claims.sub, finish };
-    } catch (error) {
-      throw protocolError(error, 'The sign-in', provider.host);
-    }
+    const outcome = await firstWayToFinish(loopback, { opened, interactive, deadline }, input, deps);
+    if (outcome.kind === 'device')
+      return { ...deviceResult(outcome.provider, outcome.tokens), finish: loopback.finish };
+    return await loopback.complete(outcome.params, deps.signal);
   } catch (error) {
-    const failure = protocolError(error, 'The sign-in', provider.host);
-    await finish({ status: 400, html: errorPage(failure.message, failure.hint) });
+    const failure = protocolError(error, 'The sign-in', input.provider.host);
+    await loopback.finish({ failure });
     throw failure;
-  } finally {
-    race.abort();
-    deps.signal.removeEventListener('abort', stopRace);
   }
 }
 
-async function openIfPossible(
-  url: string,
+/**
+ * The race: the browser's redirect, and on a terminal the paste-back or the switch to a device
+ * code, under --timeout and Ctrl+C. The spinner shows the wait is alive while nothing is asked.
+ */
+async function firstWayToFinish(
+  loopback: LoopbackSignIn,
+  wait: { opened: boolean; interactive: boolean; deadline: number },
   input: BrowserSignInInput,
   deps: BrowserSignInDeps,
-): Promise<boolean> {
-  if (!input.openBrowser) {
-    writeLine(deps.stderr, 'Not opening a browser (--no-browser).');
-    return false;
+): Promise<Outcome> {
+  let spinner: Spinner = { stop: () => {} };
+  const contenders: Array<Contender<Outcome>> = [
+    async (signal) => ({ kind: 'callback', params: await loopback.callback(signal) }),
+  ];
+  if (wait.interactive) {
+    contenders.push((signal) =>
+      terminalWaysOut(
+        { loopback, pasteNow: !wait.opened, deadline: wait.deadline, beforeAsking: () => spinner.stop() },
+        input,
+        deps,
+        signal,
+      ),
+    );
   }
-  const availability = browserAvailability(input.hostFacts);
-  if (!availability.canOpen) {
-    writeLine(deps.stderr, `Not opening a browser: ${availability.reason}.`);
-    return false;
+  const race = new AbortController();
+  // Started after the contenders: the terminal's menu line comes before the spinner takes the last line.
+  const winner = firstToFinish(contenders, race.signal);
+  if (wait.interactive && wait.opened)
+    spinner = startSpinner(
+      deps.stderr,
+      'Waiting for you to finish in the browser… Ctrl+C to cancel',
+      deps.env,
+      input.colour,
+    );
+  try {
+    return await waitFor(winner, {
+      timeoutMs: input.timeoutSeconds * 1000,
+      signal: deps.signal,
+      what: 'the sign-in in the browser',
+    });
+  } catch (error) {
+    throw loopback.explainFailure(error);
+  } finally {
+    race.abort();
+    spinner.stop();
   }
-  const opened = await deps.openBrowser(url);
-  if (!opened.opened)
-    writeLine(deps.stderr, `Could not open a browser (${opened.detail}); open the URL above yourself.`);
-  return opened.opened;
 }
 
 function adviseWithoutBrowser(stderr: Writable, port: number, interactive: boolean, device: boolean): void {
@@ -247,23 +163,28 @@ function adviseWithoutBrowser(stderr: Writable, port: number, interactive: boole
   );
 }
 
-interface AlternativesInput {
-  /** Called before anything is written or asked (the spinner makes way). */
-  beforeAsking: () => void;
-  pasteNow: boolean;
-  redirectUri: string;
-  state: string;
-  input: BrowserSignInInput;
-  deps: BrowserSignInDeps;
-  signal: AbortSignal;
-  /** When the whole sign-in times out (ms since the epoch); a switch to the device flow keeps it. */
-  deadline: number;
-}
-
-/** The terminal's ways to finish: paste the callback address, or switch to the device flow. */
-async function alternatives(options: AlternativesInput): Promise<Outcome> {
-  const { deps, signal, input } = options;
-  if (options.pasteNow) return pasted(options);
+/**
+ * The terminal's ways to finish: paste the callback address (asked at once when no browser was
+ * opened), or, after a key press, paste it or switch to the device flow.
+ */
+async function terminalWaysOut(
+  options: {
+    loopback: LoopbackSignIn;
+    pasteNow: boolean;
+    /** When the whole sign-in times out (ms since the epoch); a switch to the device flow keeps it. */
+    deadline: number;
+    /** Called before anything is written or asked (the spinner makes way). */
+    beforeAsking: () => void;
+  },
+  input: BrowserSignInInput,
+  deps: BrowserSignInDeps,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const pasted = async (): Promise<Outcome> => ({
+    kind: 'callback',
+    params: await pasteBack(options.loopback, deps, signal),
+  });
+  if (options.pasteNow) return pasted();
   const device = input.deviceProvider;
   writeLine(
     deps.stderr,
@@ -271,7 +192,7 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
   );
   const key = await waitForKey(deps.stdin, device ? ['p', 'd'] : ['p'], signal, deps.interrupt);
   options.beforeAsking();
-  if (key === 'p' || !device) return pasted(options);
+  if (key === 'p' || !device) return pasted();
   writeLine(
     deps.stderr,
     'Switching to a device code; the browser sign-in keeps listening until one of them finishes.',
@@ -285,32 +206,4 @@ async function alternatives(options: AlternativesInput): Promise<Outcome> {
     debug: input.debug,
   });
   return { kind: 'device', tokens, provider: device };
-}
-
-/**
- * Paste-back: the address is checked like a callback (this sign-in's redirect URI and state; then
- * iss and error by validateAuthResponse), so a pasted URL is never trusted more than a redirect.
- */
-async function pasted(options: AlternativesInput): Promise<Outcome> {
-  const expected = new URL(options.redirectUri);
-  const value = await askLine(
-    'Paste the address your browser ended on:',
-    (text) => {
-      let url: URL;
-      try {
-        url = new URL(text.trim());
-      } catch {
-        return `That is not an address; it starts with ${options.redirectUri}`;
-      }
-      if (url.origin !== expected.origin || url.pathname !== expected.pathname)
-        return `The address must start with ${options.redirectUri}`;
-      if (url.searchParams.get('state') !== options.state)
-        return 'That address belongs to another sign-in (its state does not match).';
-      if (!url.searchParams.has('code') && !url.searchParams.has('error'))
-        return 'That address has neither a code nor an error.';
-      return true;
-    },
-    { stdin: options.deps.stdin, stderr: options.deps.stderr, signal: options.signal },
-  );
-  return { kind: 'code', params: new URL(value.trim()).searchParams };
 }

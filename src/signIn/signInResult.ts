@@ -1,7 +1,9 @@
 import type * as oauth from 'oauth4webapi';
 
-import type { Page } from '../loopback/callbackServer.js';
 import type { ProviderContext } from '../oauth/provider.js';
+
+/** How the sign-in ended, for a browser still waiting on the loopback (it shows a page saying so). */
+export type SignInEnding = { signedInAs: string } | { failure: { message: string; hint?: string } };
 
 /** Tokens from one way of signing in, and how to tell the waiting browser (if any) how it ended. */
 export interface SignInResult {
@@ -10,6 +12,6 @@ export interface SignInResult {
   provider: ProviderContext;
   /** The ID token's subject: userinfo must be about the same person. */
   subject: string;
-  /** Shows `page` to a browser still waiting on the loopback, then closes it. Safe to call twice. */
-  finish(page: Page): Promise<void>;
+  /** Tells a browser still waiting on the loopback how it ended, then closes it. Safe to call twice. */
+  finish(ending: SignInEnding): Promise<void>;
 }

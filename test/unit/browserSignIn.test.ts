@@ -62,7 +62,7 @@ describe('browser sign-in with the switch to a device code', () => {
     const delivered = fetch(await browseToCallback(opened!));
     const result = await signingIn;
     const wonAt = Date.now();
-    await result.finish({ status: 200, html: 'signed in' });
+    await result.finish({ signedInAs: 'test' });
     await delivered;
     expect(result.provider.client.client_id).toBe(emulator.appId);
 

@@ -9,7 +9,7 @@ import {
   stringList,
   wholeNumber,
 } from '../command.js';
-import type { LoginOptions } from './run.js';
+import type { LoginOptions } from './loginOptions.js';
 
 export const login = defineCommand<LoginOptions>({
   name: 'login',

@@ -1,204 +1,199 @@
 import { updateProfile } from '../../config/profiles.js';
-import { requireTenant, resolveSettings } from '../../config/settings.js';
-import { debugLog } from '../../io/debug.js';
+import { debugLog, type DebugLog } from '../../io/debug.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
 import { startSpinner } from '../../io/spinner.js';
 import { writeLine } from '../../io/terminal.js';
-import { isInteractive } from '../../io/terminalInput.js';
-import type { SignInChoices } from '../../logto/authorizationParameters.js';
-import { displayName, huggingFaceIdentity, userSummary } from '../../logto/profile.js';
-import { uiLocalesFromEnv, validateChoices } from '../../logto/signInUrl.js';
-import { errorPage, successPage } from '../../loopback/pages.js';
+import { displayName } from '../../logto/profile.js';
 import { protocolError } from '../../oauth/errors.js';
-import { discover, withClient } from '../../oauth/provider.js';
+import { discover, withClient, type ProviderContext } from '../../oauth/provider.js';
 import { fetchUserinfo } from '../../oauth/userinfo.js';
-import { tokenTimes } from '../../session/freshness.js';
 import type { StoredSession } from '../../session/session.js';
+import type { SessionOwner } from '../../session/sessionOwner.js';
 import { browserSignIn } from '../../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../../signIn/deviceSignIn.js';
 import { loginEvents, type EmitLoginEvent } from '../../signIn/loginEvents.js';
 import type { SignInResult } from '../../signIn/signInResult.js';
-import { offerSetup } from '../config/init.js';
 import type { CommandDeps } from '../deps.js';
+import type { LoginOptions } from './loginOptions.js';
+import { loginSettings, type LoginSettings } from './loginSettings.js';
+import { sessionFromSignIn } from './sessionFromSignIn.js';
 import { sessionOwnerFor } from '../profileSession.js';
 
-export interface LoginOptions {
-  profile?: string;
-  endpoint?: string;
-  appId?: string;
-  deviceAppId?: string;
-  device?: boolean;
-  connector?: string | false;
-  signUp: boolean;
-  scope: string[];
-  resource: string[];
-  organization?: string;
-  loginHint?: string;
-  prompt: string;
-  port: number;
-  browser: boolean;
-  timeout: number;
-  storage?: string;
-  debug?: boolean;
-  json?: boolean;
-  color?: boolean;
+export type { LoginOptions };
+
+/** What every step of a login shares. */
+interface LoginRun {
+  options: LoginOptions;
+  deps: CommandDeps;
+  emit: EmitLoginEvent;
+  debug: DebugLog;
 }
 
 /**
- * `hflogin login`: storage checked → discovery → a way of signing in (the browser through a
- * loopback redirect, with paste-back and a switch to the device flow; or the device flow) → tokens
- * verified → userinfo → session saved → one line to the person.
+ * `hflogin login`: settings → storage checked → discovery → a way of signing in (the browser through
+ * a loopback redirect, with paste-back and a switch to the device flow; or the device flow) → tokens
+ * verified → userinfo → session saved → one line to the person. With --json, each step is an event.
  */
 export async function runLogin(options: LoginOptions, deps: CommandDeps): Promise<void> {
-  const emit = loginEvents(deps.stdout, Boolean(options.json));
+  const run: LoginRun = {
+    options,
+    deps,
+    emit: loginEvents(deps.stdout, Boolean(options.json)),
+    debug: debugLog(deps.stderr, Boolean(options.debug)),
+  };
   try {
-    await signIn(options, deps, emit);
+    const login = await loginSettings(options, deps);
+    const owner = await usableStorage(login, run);
+    const providers = await discoverApps(login, run);
+    const result = await signIn(login, providers, run);
+    run.debug('tokens received; ID token signature and claims verified');
+    await keepSession(result, login, owner, run);
   } catch (error) {
-    const failure =
-      error instanceof HfloginError
-        ? error
-        : new HfloginError(error instanceof Error ? error.message : String(error), {
-            code: 'unexpected',
-            exitCode: ExitCode.failed,
-          });
-    emit({
-      event: 'error',
-      code: failure.code,
-      message: failure.message,
-      hint: failure.hint ?? null,
-      exitCode: failure.exitCode,
-    });
+    emitError(error, run.emit);
     throw error;
   }
 }
 
-async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginEvent): Promise<void> {
-  const debug = debugLog(deps.stderr, Boolean(options.debug));
-  let settings = await resolveSettings(options, deps.env);
-  if ((!settings.endpoint || !settings.appId) && !options.device && isInteractive(deps.stdin, deps.stderr)) {
-    // First run on a terminal: offer the setup instead of an error about flags.
-    if (await offerSetup(settings.profile, deps)) settings = await resolveSettings(options, deps.env);
-  }
-  const connector =
-    options.connector ??
-    (settings.saved.connector === 'none' ? false : (settings.saved.connector ?? 'huggingface'));
-  const deviceAppId = options.deviceAppId || deps.env.HFLOGIN_DEVICE_APP_ID || settings.saved.deviceAppId;
-  const choices: SignInChoices = validateChoices({
-    connector,
-    signUp: options.signUp,
-    scopes: options.scope,
-    resources: options.resource,
-    organizationId: options.organization,
-    loginHint: options.loginHint,
-    prompt: options.prompt,
-    uiLocales: uiLocalesFromEnv(deps.env),
-  });
-  let endpoint: string;
-  let appId: string | undefined;
-  if (options.device) {
-    if (!settings.endpoint) requireTenant(settings);
-    if (!deviceAppId) {
-      throw new HfloginError('The device flow needs the App ID of a Logto app of the "device flow" kind.', {
-        code: 'device_app_missing',
-        exitCode: ExitCode.usage,
-        hint: 'Pass --device-app-id, set HFLOGIN_DEVICE_APP_ID, or run hflogin config set device-app-id <id>.',
-      });
-    }
-    endpoint = settings.endpoint!;
-  } else {
-    ({ endpoint, appId } = requireTenant(settings));
-  }
-
-  // Storage first: if the keychain is unusable, say so before the person signs in for nothing.
-  const owner = await sessionOwnerFor(settings, deps);
+/** Storage first: if the keychain is unusable, say so before the person signs in for nothing. */
+async function usableStorage({ settings }: LoginSettings, run: LoginRun): Promise<SessionOwner> {
+  const owner = await sessionOwnerFor(settings, run.deps);
   await owner.checkStorage();
-  debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
+  run.debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
+  return owner;
+}
 
-  const provider = await discover(endpoint, appId ?? deviceAppId!, deps, deps.signal);
+interface Apps {
+  /** The native app (the device-flow app with --device). */
+  provider: ProviderContext;
+  /** The device-flow app, when one is configured. */
+  deviceProvider: ProviderContext | undefined;
+}
+
+async function discoverApps(login: LoginSettings, { deps, debug }: LoginRun): Promise<Apps> {
+  const provider = await discover(login.endpoint, login.appId ?? login.deviceAppId!, deps, deps.signal);
   debug(`discovered ${provider.as.issuer}`);
-  const deviceProvider = deviceAppId ? withClient(provider, deviceAppId) : undefined;
+  return {
+    provider,
+    deviceProvider: login.deviceAppId ? withClient(provider, login.deviceAppId) : undefined,
+  };
+}
 
-  let result: SignInResult;
+/** --device: the device flow; otherwise the browser (with paste-back and the switch to a code). */
+async function signIn(login: LoginSettings, apps: Apps, run: LoginRun): Promise<SignInResult> {
+  const { options, deps, emit, debug } = run;
   if (options.device) {
-    const tokens = await deviceSignIn(deviceProvider!, choices, deps, {
+    const tokens = await deviceSignIn(apps.deviceProvider!, login.choices, deps, {
       signal: deps.signal,
       timeoutSeconds: options.timeout,
       emit,
       debug,
     });
-    result = deviceResult(deviceProvider!, tokens);
-  } else {
-    result = await browserSignIn(
-      {
-        provider,
-        choices,
-        port: options.port,
-        openBrowser: options.browser,
-        timeoutSeconds: options.timeout,
-        hostFacts: deps.hostFacts(),
-        deviceProvider,
-        emit,
-        colour: options.color,
-        debug,
-      },
-      deps,
-    );
+    return deviceResult(apps.deviceProvider!, tokens);
   }
-  debug('tokens received; ID token signature and claims verified');
+  return browserSignIn(
+    {
+      provider: apps.provider,
+      choices: login.choices,
+      port: options.port,
+      openBrowser: options.browser,
+      timeoutSeconds: options.timeout,
+      hostFacts: deps.hostFacts(),
+      deviceProvider: apps.deviceProvider,
+      emit,
+      colour: options.color,
+      debug,
+    },
+    deps,
+  );
+}
 
-  const finishing = startSpinner(deps.stderr, 'Signing in…', deps.env, options.color);
+/**
+ * userinfo → the session saved by its owner → the profile remembers the tenant → the browser, the
+ * events and the person are told. A failure on the way is shown in the waiting browser too.
+ */
+async function keepSession(
+  result: SignInResult,
+  login: LoginSettings,
+  owner: SessionOwner,
+  run: LoginRun,
+): Promise<void> {
+  const { deps } = run;
+  const finishing = startSpinner(deps.stderr, 'Signing in…', deps.env, run.options.color);
   try {
-    const { tokens } = result;
-    const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
-    const now = deps.now();
-    const times = tokenTimes(now, tokens.expires_in);
-    const session: StoredSession = {
-      schemaVersion: 1,
-      endpoint,
-      appId: String(result.provider.client.client_id),
-      accessToken: tokens.access_token,
-      accessTokenExpiresAt: times.expiresAt,
-      accessTokenIssuedAt: times.issuedAt,
-      refreshToken: tokens.refresh_token,
-      idToken: tokens.id_token,
-      scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
-      user: userSummary(userinfo),
-      huggingface: huggingFaceIdentity(userinfo),
-      userinfoEndpoint: result.provider.as.userinfo_endpoint,
-      savedAt: new Date(now).toISOString(),
-    };
-    // By the session's owner, under the profile's lock: a refresh finishing in another process
-    // cannot overwrite it.
-    await owner.recordSignIn(session);
-    await updateProfile(settings.configDir, settings.profile, {
-      endpoint,
-      ...(appId ? { appId } : {}),
-      ...(deviceAppId ? { deviceAppId } : {}),
-      storage: owner.storageKind,
-    });
-    const account = session.huggingface?.username ?? displayName(session.user);
+    const session = await saveSession(result, login, owner, deps);
     finishing.stop();
-    await result.finish({ status: 200, html: successPage(account) });
-    emit({
-      event: 'signed-in',
-      profile: settings.profile,
-      endpoint,
-      user: session.user,
-      huggingface: session.huggingface,
-      storage: owner.storageKind,
-    });
-    const via = session.huggingface?.username ? ' (Hugging Face)' : '';
-    writeLine(deps.stderr, `Signed in as ${account}${via} to ${provider.host}`);
-    if (!session.refreshToken) {
-      writeLine(
-        deps.stderr,
-        'Note: no refresh token was issued, so the session ends when the access token expires.',
-      );
-    }
+    await signedIn(result, session, login, owner, run);
   } catch (error) {
     finishing.stop();
-    const failure = protocolError(error, 'The sign-in', provider.host);
-    await result.finish({ status: 400, html: errorPage(failure.message, failure.hint) });
+    const failure = protocolError(error, 'The sign-in', result.provider.host);
+    await result.finish({ failure });
     throw failure;
   }
+}
+
+async function saveSession(
+  result: SignInResult,
+  login: LoginSettings,
+  owner: SessionOwner,
+  deps: CommandDeps,
+): Promise<StoredSession> {
+  const { tokens } = result;
+  const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
+  const session = sessionFromSignIn(result, userinfo, login.endpoint, deps.now());
+  // By the session's owner, under the profile's lock: a refresh finishing in another process
+  // cannot overwrite it.
+  await owner.recordSignIn(session);
+  await updateProfile(login.settings.configDir, login.settings.profile, {
+    endpoint: login.endpoint,
+    ...(login.appId ? { appId: login.appId } : {}),
+    ...(login.deviceAppId ? { deviceAppId: login.deviceAppId } : {}),
+    storage: owner.storageKind,
+  });
+  return session;
+}
+
+/** The browser shows who signed in, then the `signed-in` event and one line on stderr. */
+async function signedIn(
+  result: SignInResult,
+  session: StoredSession,
+  login: LoginSettings,
+  owner: SessionOwner,
+  { deps, emit }: LoginRun,
+): Promise<void> {
+  const account = session.huggingface?.username ?? displayName(session.user);
+  await result.finish({ signedInAs: account });
+  emit({
+    event: 'signed-in',
+    profile: login.settings.profile,
+    endpoint: login.endpoint,
+    user: session.user,
+    huggingface: session.huggingface,
+    storage: owner.storageKind,
+  });
+  const via = session.huggingface?.username ? ' (Hugging Face)' : '';
+  writeLine(deps.stderr, `Signed in as ${account}${via} to ${result.provider.host}`);
+  if (!session.refreshToken) {
+    writeLine(
+      deps.stderr,
+      'Note: no refresh token was issued, so the session ends when the access token expires.',
+    );
+  }
+}
+
+/** `--json`: a failure is an `error` event too (the exit code and stderr say the same). */
+function emitError(error: unknown, emit: EmitLoginEvent): void {
+  const failure =
+    error instanceof HfloginError
+      ? error
+      : new HfloginError(error instanceof Error ? error.message : String(error), {
+          code: 'unexpected',
+          exitCode: ExitCode.failed,
+        });
+  emit({
+    event: 'error',
+    code: failure.code,
+    message: failure.message,
+    hint: failure.hint ?? null,
+    exitCode: failure.exitCode,
+  });
 }

@@ -1,0 +1,22 @@
+/** `hflogin login`'s options, as its definition (./definition.ts) parses them. */
+export interface LoginOptions {
+  profile?: string;
+  endpoint?: string;
+  appId?: string;
+  deviceAppId?: string;
+  device?: boolean;
+  connector?: string | false;
+  signUp: boolean;
+  scope: string[];
+  resource: string[];
+  organization?: string;
+  loginHint?: string;
+  prompt: string;
+  port: number;
+  browser: boolean;
+  timeout: number;
+  storage?: string;
+  debug?: boolean;
+  json?: boolean;
+  color?: boolean;
+}
