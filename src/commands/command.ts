@@ -78,3 +78,14 @@ export function wholeNumber(name: string, max: number, example: number) {
 export function examplesText(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
+
+/** A command whose only flag is --json (whoami, status): its Options are the global ones. */
+export function reportCommand(
+  definition: Pick<CommandDefinition<GlobalOptions>, 'name' | 'summary' | 'examples' | 'load'>,
+): CommandDefinition<never> {
+  return defineCommand<GlobalOptions>({
+    ...definition,
+    configure: (command) => command.option('--json', 'one JSON object on stdout (schemaVersion 1)'),
+    parse: ({ flags }) => globalOptions(flags),
+  });
+}

@@ -142,6 +142,7 @@ describe('argv → Options', () => {
     ],
     ['a shell without completion', ['completion', 'nope'], /No completion for "nope"/],
     ['doctor --port out of range', ['doctor', '--port', 'x'], /--port must be a whole number/],
+    ['a setting config does not know', ['config', 'set', 'colour', 'blue'], /Unknown setting "colour"/],
   ])('refuses %s', async (_name, argv, message) => {
     await expect(parsed(argv)).rejects.toThrow(message);
   });

@@ -1,8 +1,14 @@
-import { settingNames } from '../../config/settingKeys.js';
-import { defineCommand, globalOptions } from '../command.js';
-import type { ConfigOptions } from './run.js';
+import { keyOf, settingNames } from '../../config/settingKeys.js';
+import { defineCommand, globalOptions, type ParsedLine } from '../command.js';
+import type { ConfigOptions, SettingOptions } from './run.js';
 
 const settingsList = settingNames.join(', ');
+
+/** `<key>` must name a setting: an unknown one is a usage error before anything runs. */
+const setting = ({ flags, args }: ParsedLine): SettingOptions => ({
+  ...globalOptions(flags),
+  key: keyOf(args[0]!),
+});
 
 export const config = defineCommand({
   name: 'config',
@@ -13,22 +19,22 @@ export const config = defineCommand({
     'hflogin --profile work config list',
   ],
   subcommands: [
-    defineCommand<ConfigOptions & { key: string }>({
+    defineCommand<SettingOptions>({
       name: 'get <key>',
       summary: 'print one setting of the profile (exit 1 if it is not set)',
-      parse: ({ flags, args }) => ({ ...globalOptions(flags), key: args[0]! }),
+      parse: setting,
       load: async () => (await import('./run.js')).runConfigGet,
     }),
-    defineCommand<ConfigOptions & { key: string; value: string }>({
+    defineCommand<SettingOptions & { value: string }>({
       name: 'set <key> <value>',
       summary: `change one setting of the profile (${settingsList})`,
-      parse: ({ flags, args }) => ({ ...globalOptions(flags), key: args[0]!, value: args[1]! }),
+      parse: (line) => ({ ...setting(line), value: line.args[1]! }),
       load: async () => (await import('./run.js')).runConfigSet,
     }),
-    defineCommand<ConfigOptions & { key: string }>({
+    defineCommand<SettingOptions>({
       name: 'unset <key>',
       summary: 'remove one setting from the profile',
-      parse: ({ flags, args }) => ({ ...globalOptions(flags), key: args[0]! }),
+      parse: setting,
       load: async () => (await import('./run.js')).runConfigUnset,
     }),
     defineCommand<ConfigOptions>({

@@ -1,5 +1,5 @@
 import { readConfig, unsetProfileKeys, updateProfile } from '../../config/profiles.js';
-import { keyOf, keys } from '../../config/settingKeys.js';
+import { keys, type Key } from '../../config/settingKeys.js';
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
 import { writeLine } from '../../io/terminal.js';
@@ -14,16 +14,17 @@ async function profileName(options: ConfigOptions, deps: CommandDeps) {
   return resolveSettings({ profile: options.profile }, deps.env);
 }
 
-export async function runConfigGet(
-  options: ConfigOptions & { key: string },
-  deps: CommandDeps,
-): Promise<void> {
-  const name = options.key;
+/** `config get|set|unset`: one setting, its name already checked by the definition. */
+export interface SettingOptions extends ConfigOptions {
+  key: Key;
+}
+
+export async function runConfigGet(options: SettingOptions, deps: CommandDeps): Promise<void> {
   const settings = await profileName(options, deps);
-  const value = settings.saved[keys[keyOf(name)].field];
+  const value = settings.saved[keys[options.key].field];
   if (value === undefined) {
     // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
-    throw new HfloginError(`"${name}" is not set for profile "${settings.profile}".`, {
+    throw new HfloginError(`"${options.key}" is not set for profile "${settings.profile}".`, {
       code: 'not_set',
       exitCode: ExitCode.failed,
     });
@@ -32,22 +33,17 @@ export async function runConfigGet(
 }
 
 export async function runConfigSet(
-  options: ConfigOptions & { key: string; value: string },
+  options: SettingOptions & { value: string },
   deps: CommandDeps,
 ): Promise<void> {
-  const { key: name, value } = options;
   const settings = await profileName(options, deps);
-  const key = keys[keyOf(name)];
-  await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(value) });
+  const key = keys[options.key];
+  await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(options.value) });
 }
 
-export async function runConfigUnset(
-  options: ConfigOptions & { key: string },
-  deps: CommandDeps,
-): Promise<void> {
-  const name = options.key;
+export async function runConfigUnset(options: SettingOptions, deps: CommandDeps): Promise<void> {
   const settings = await profileName(options, deps);
-  await unsetProfileKeys(settings.configDir, settings.profile, [keys[keyOf(name)].field]);
+  await unsetProfileKeys(settings.configDir, settings.profile, [keys[options.key].field]);
 }
 
 export async function runConfigList(options: ConfigOptions, deps: CommandDeps): Promise<void> {
