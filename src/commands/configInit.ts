@@ -1,10 +1,12 @@
-import { endpointString, issuerOf, parseEndpoint } from '../config/endpoint.js';
+import { endpointString, parseEndpoint } from '../config/endpoint.js';
 import { updateProfile } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
 import { usageError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { writeLine } from '../io/terminal.js';
 import { askLine, isInteractive } from '../io/terminalInput.js';
+import { connectorTarget } from '../logto/authorizationParameters.js';
+import { issuerOf } from '../logto/issuer.js';
 import { protocolError } from '../oauth/errors.js';
 import type { CommandDeps } from './deps.js';
 
@@ -47,7 +49,7 @@ async function askAndSave(profile: string, configDir: string, deps: CommandDeps)
   const connector = await askLine(
     'Social connector to go straight to ("none" for Logto’s own page):',
     (value) =>
-      /^(none|[A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.test(value.trim())
+      value.trim() === 'none' || connectorTarget.test(value.trim())
         ? true
         : 'A connector target, e.g. huggingface, or none.',
     io,

@@ -2,12 +2,12 @@ import { accessSync, constants } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, isAbsolute, join } from 'node:path';
 
-import { issuerOf } from '../config/endpoint.js';
 import { resolveSettings } from '../config/settings.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
 import { paint } from '../io/colour.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
+import { issuerOf } from '../logto/issuer.js';
 import { protocolError } from '../oauth/errors.js';
 import { clockToleranceSeconds } from '../oauth/tolerance.js';
 import type { CommandDeps } from './deps.js';

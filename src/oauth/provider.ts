@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 
-import { isLoopback, issuerOf } from '../config/endpoint.js';
+import { isLoopback } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
+import { issuerOf } from '../logto/issuer.js';
 import { protocolError } from './errors.js';
 import { clockToleranceSeconds } from './tolerance.js';
 

@@ -2,7 +2,8 @@ import { profileFlag } from '../config/profiles.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { CriticalSection } from '../io/interrupt.js';
 import { interrupted } from '../io/wait.js';
-import { organizationsScope } from '../logto/authorizationParameters.js';
+import { assertOrganizationsGranted } from '../logto/organizations.js';
+import { refreshTokenRule } from '../logto/scopes.js';
 import { audienceKey, type Audience } from './audience.js';
 import { defaultToken, isFresh, sessionState, tokenTimes, type SessionState } from './freshness.js';
 import type { ProfileStorage } from './profileStorage.js';
@@ -103,7 +104,7 @@ function noRefreshTokenFor(session: StoredSession, audience: Audience, profile: 
     {
       code: 'no_refresh_token',
       exitCode: ExitCode.notSignedIn,
-      hint: `Sign in again with hflogin login${profileFlag(profile)}${flags} (Logto issues refresh tokens with offline_access and prompt=consent, the defaults).`,
+      hint: `Sign in again with hflogin login${profileFlag(profile)}${flags} (${refreshTokenRule}).`,
     },
   );
 }
@@ -367,16 +368,7 @@ export class SessionOwner {
       throw audienceKey(audience) === ''
         ? expiredWithoutRefresh(session, this.profile)
         : noRefreshTokenFor(session, audience, this.profile);
-    if (audience.organization && !session.scopes.includes(organizationsScope)) {
-      throw new HfloginError(
-        `This session cannot get organization tokens: it lacks the scope ${organizationsScope}.`,
-        {
-          code: 'missing_scope',
-          exitCode: ExitCode.failed,
-          hint: `Sign in again with hflogin login --organization ${audience.organization} (or --scope ${organizationsScope}).`,
-        },
-      );
-    }
+    if (audience.organization) assertOrganizationsGranted(session.scopes, audience.organization);
     return session as StoredSession & { refreshToken: string };
   }
 
