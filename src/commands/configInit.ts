@@ -1,35 +1,29 @@
 import { endpointString, parseEndpoint } from '../config/endpoint.js';
 import { updateProfile } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
-import { usageError } from '../io/errors.js';
-import type { HttpClient } from '../io/httpClient.js';
+import { HfloginError, usageError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import { askLine, isInteractive } from '../io/terminalInput.js';
 import { connectorTarget } from '../logto/authorizationParameters.js';
-import { issuerOf } from '../logto/issuer.js';
-import { protocolError } from '../oauth/errors.js';
+import { fetchDiscovery } from '../oauth/discovery.js';
 import type { CommandDeps } from './deps.js';
 
 /** Whether `endpoint` serves Logto's discovery; true, or what is wrong with it. */
-async function checkEndpoint(value: string, http: HttpClient): Promise<true | string> {
+async function checkEndpoint(value: string, deps: CommandDeps): Promise<true | string> {
   let endpoint: string;
   try {
     endpoint = endpointString(parseEndpoint(value));
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const issuer = issuerOf(endpoint);
+  let failure: HfloginError | undefined;
   try {
-    const response = await http.fetch(`${issuer.href}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(http.timeoutMs),
-    });
-    const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
-    if (response.status === 200 && body?.issuer === issuer.href) return true;
-    return `No Logto discovery at ${issuer.href} (HTTP ${response.status}). Use the tenant URL, e.g. https://tenant.logto.app: its issuer is <endpoint>/oidc.`;
+    failure = (await fetchDiscovery(endpoint, deps)).failure;
   } catch (error) {
-    const failure = protocolError(error, 'Discovery', issuer.host);
-    return `${failure.message}${failure.hint ? ` ${failure.hint}` : ''}`;
+    failure = error instanceof HfloginError ? error : undefined;
+    if (!failure) throw error;
   }
+  return failure ? `${failure.message}${failure.hint ? ` ${failure.hint}` : ''}` : true;
 }
 
 /** The questions `config init` asks; saves the profile. */
@@ -37,7 +31,7 @@ async function askAndSave(profile: string, configDir: string, deps: CommandDeps)
   const io = { stdin: deps.stdin, stderr: deps.stderr, signal: deps.signal };
   const endpoint = await askLine(
     'Logto endpoint (the tenant URL, e.g. https://tenant.logto.app):',
-    (value) => checkEndpoint(value, deps.http),
+    (value) => checkEndpoint(value, deps),
     io,
   );
   const appId = await askLine(
