@@ -148,7 +148,12 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
   const finishing = startSpinner(deps.stderr, 'Signing in…', deps.env, options.color);
   try {
     const { tokens } = result;
-    const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
+    const userinfo = await fetchUserinfo(
+      result.provider.as.userinfo_endpoint,
+      tokens.access_token,
+      result.subject,
+      { http: deps.http, signal: deps.signal },
+    );
     const now = deps.now();
     const times = tokenTimes(now, tokens.expires_in);
     const session: StoredSession = {

@@ -4,6 +4,7 @@ import { ExitCode, HfloginError } from '../../src/io/errors.js';
 import type { HttpClient } from '../../src/io/httpClient.js';
 import type { RawResponse } from '../../src/io/rawRequest.js';
 import { discoverIssuer, fetchDiscovery } from '../../src/oauth/discovery.js';
+import { fetchUserinfo, isTokenRefused } from '../../src/oauth/userinfo.js';
 
 const endpoint = 'https://tenant.logto.app';
 const issuer = 'https://tenant.logto.app/oidc';
@@ -101,5 +102,38 @@ describe('fetchDiscovery (the one discovery)', () => {
     expect(failure).toBeInstanceOf(HfloginError);
     expect(failure).toMatchObject({ code: 'network', exitCode: ExitCode.network });
     expect(failure.message).toMatch(/Discovery: cannot reach tenant\.logto\.app \(ECONNREFUSED\)/);
+  });
+});
+
+describe('fetchUserinfo (the one userinfo)', () => {
+  const me = `${issuer}/me`;
+
+  it('GETs the endpoint with the bearer token and returns the claims about the subject', async () => {
+    const http = fakeHttp({ body: json({ sub: 'u1', name: 'Ada' }) });
+    expect(await fetchUserinfo(me, 'at', 'u1', { http })).toEqual({ sub: 'u1', name: 'Ada' });
+    expect(http.urls).toEqual([me]);
+  });
+
+  it.each([
+    ['HTTP 401', { status: 401 }, 'token_refused', ExitCode.failed, true],
+    ['HTTP 500', { status: 500 }, 'provider_unavailable', ExitCode.network, false],
+    ['HTTP 403', { status: 403 }, 'userinfo_failed', ExitCode.failed, false],
+    ['not JSON', { body: Buffer.from('nope') }, 'verification_failed', ExitCode.failed, false],
+    ['another sub', { body: json({ sub: 'u2' }) }, 'verification_failed', ExitCode.failed, false],
+  ] as const)('%s → %s', async (_name, response, code, exitCode, refused) => {
+    const failure = await fetchUserinfo(me, 'at', 'u1', { http: fakeHttp(response) }).catch((error) => error);
+    expect(failure).toMatchObject({ code, exitCode });
+    expect(isTokenRefused(failure)).toBe(refused);
+  });
+
+  it('never sends the token over plain http to another host, nor without an endpoint', async () => {
+    const http = fakeHttp({ body: json({ sub: 'u1' }) });
+    await expect(fetchUserinfo('http://tenant.example/oidc/me', 'at', 'u1', { http })).rejects.toMatchObject({
+      code: 'verification_failed',
+    });
+    await expect(fetchUserinfo(undefined, 'at', 'u1', { http })).rejects.toMatchObject({
+      code: 'verification_failed',
+    });
+    expect(http.urls).toEqual([]);
   });
 });
