@@ -4,6 +4,7 @@ import { parseStorageKind, resolveSettings } from '../config/settings.js';
 import { ExitCode, HfloginError, usageError } from '../io/errors.js';
 import { writeLine } from '../io/terminal.js';
 import type { CommandDeps } from './deps.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** The settings a profile keeps (never a secret), by their command-line names. */
 const keys = {
@@ -53,7 +54,7 @@ export async function runConfigGet(name: string, options: ConfigOptions, deps: C
   if (value === undefined) {
     // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
     throw new HfloginError(`"${name}" is not set for profile "${settings.profile}".`, {
-      code: 'not_set',
+      code: ErrorCode.notSet,
       exitCode: ExitCode.failed,
     });
   }

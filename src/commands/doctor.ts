@@ -11,6 +11,7 @@ import { issuerOf } from '../logto/issuer.js';
 import { fetchDiscovery } from '../oauth/discovery.js';
 import { clockToleranceSeconds } from '../oauth/tolerance.js';
 import type { CommandDeps } from './deps.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -108,7 +109,7 @@ async function providerChecks(endpoint: string | undefined, deps: CommandDeps): 
   } catch (error) {
     if (!(error instanceof HfloginError)) throw error;
     const failure = error;
-    const tlsFailure = failure.code === 'tls_untrusted';
+    const tlsFailure = failure.code === ErrorCode.tlsUntrusted;
     return [
       fail('discovery', failure.message, failure.hint ?? `Check that ${endpoint} is right and reachable.`),
       fail('clock', `could not reach ${host} to compare clocks`, 'Fix discovery first.'),
@@ -268,7 +269,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
     throw new HfloginError(
       `${checks.filter((check) => !check.ok).length} of ${checks.length} checks failed.`,
       {
-        code: 'doctor_failed',
+        code: ErrorCode.doctorFailed,
         exitCode: ExitCode.failed,
         hint: 'Each failed check above says how to fix it.',
       },

@@ -20,6 +20,7 @@ import type { SignInResult } from '../signIn/signInResult.js';
 import { offerSetup } from './configInit.js';
 import type { CommandDeps } from './deps.js';
 import { sessionOwnerFor } from './profileSession.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface LoginOptions {
   profile?: string;
@@ -57,7 +58,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
       error instanceof HfloginError
         ? error
         : new HfloginError(error instanceof Error ? error.message : String(error), {
-            code: 'unexpected',
+            code: ErrorCode.unexpected,
             exitCode: ExitCode.failed,
           });
     emit({
@@ -98,7 +99,7 @@ async function signIn(options: LoginOptions, deps: CommandDeps, emit: EmitLoginE
     if (!settings.endpoint) requireTenant(settings);
     if (!deviceAppId) {
       throw new HfloginError('The device flow needs the App ID of a Logto app of the "device flow" kind.', {
-        code: 'device_app_missing',
+        code: ErrorCode.deviceAppMissing,
         exitCode: ExitCode.usage,
         hint: 'Pass --device-app-id, set HFLOGIN_DEVICE_APP_ID, or run hflogin config set device-app-id <id>.',
       });

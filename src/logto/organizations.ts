@@ -1,4 +1,5 @@
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /**
  * Logto's organization tokens (Logto RFC 0001).
@@ -40,7 +41,7 @@ export function assertOrganizationsGranted(grantedScopes: readonly string[], org
   throw new HfloginError(
     `This session cannot get organization tokens: it lacks the scope ${organizationsScope}.`,
     {
-      code: 'missing_scope',
+      code: ErrorCode.missingScope,
       exitCode: ExitCode.failed,
       hint: `Sign in again with hflogin login --organization ${organizationId} (or --scope ${organizationsScope}).`,
     },

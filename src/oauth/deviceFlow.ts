@@ -7,6 +7,7 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
 import { protocolError } from './errors.js';
 import type { ProviderContext } from './provider.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
 
@@ -37,7 +38,7 @@ export async function requestDeviceCode(
 /** The provider's expired_token, or the code's expires_in reached here first: exit 124. */
 export function codeExpired(): HfloginError {
   return new HfloginError('The device code expired before the sign-in was approved.', {
-    code: 'expired_token',
+    code: ErrorCode.expiredToken,
     exitCode: ExitCode.timedOut,
     hint: 'Run hflogin login --device again and approve within the time shown.',
   });
@@ -126,7 +127,7 @@ export async function pollDeviceToken(
           if (error.error === 'expired_token') throw codeExpired();
           if (error.error === 'access_denied') {
             throw new HfloginError('The sign-in was denied on the device page.', {
-              code: 'access_denied',
+              code: ErrorCode.accessDenied,
               exitCode: ExitCode.failed,
             });
           }
@@ -163,7 +164,7 @@ async function verifySignature(
  * worth asking again; an untrusted TLS certificate will not, so it ends the sign-in like a refusal.
  */
 function isTransient(failure: HfloginError): boolean {
-  return failure.exitCode === ExitCode.network && failure.code !== 'tls_untrusted';
+  return failure.exitCode === ExitCode.network && failure.code !== ErrorCode.tlsUntrusted;
 }
 
 async function pause(ms: number, signal: AbortSignal, stopped: () => HfloginError): Promise<void> {

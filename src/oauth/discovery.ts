@@ -3,6 +3,7 @@ import type { HttpClient } from '../io/httpClient.js';
 import { discoveryUrlOf, issuerOf } from '../logto/issuer.js';
 import { protocolError } from './errors.js';
 import { getWithTimeout, headerOf, jsonObjectOf } from './get.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** What fetching discovery needs from the process. */
 export interface DiscoveryDeps {
@@ -48,7 +49,7 @@ function checkAnswer(
   const host = issuer.host;
   if (status >= 500) {
     return new HfloginError(`Discovery: ${host} answered HTTP ${status}.`, {
-      code: 'provider_unavailable',
+      code: ErrorCode.providerUnavailable,
       exitCode: ExitCode.network,
       hint: 'The provider is having trouble; try again in a moment.',
     });
@@ -64,7 +65,7 @@ function checkAnswer(
           : undefined;
   if (!reason) return undefined;
   return new HfloginError(`No Logto discovery at ${issuer.href}: ${reason}.`, {
-    code: 'verification_failed',
+    code: ErrorCode.verificationFailed,
     exitCode: ExitCode.failed,
     hint: notLogtoHint(endpoint),
   });

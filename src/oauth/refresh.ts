@@ -3,6 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { protocolError } from './errors.js';
 import type { ProviderContext } from './provider.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** The provider's signing keys, fetched ahead of time: oauth4webapi's JWKS cache shape. */
 export type SigningKeys = oauth.JWKSCacheInput;
@@ -122,7 +123,7 @@ export async function refreshTokens(
       throw new HfloginError(
         `The session for ${provider.host} can no longer be refreshed: Logto refused the refresh token (it was revoked or expired).`,
         {
-          code: 'refresh_refused',
+          code: ErrorCode.refreshRefused,
           exitCode: ExitCode.notSignedIn,
           hint: 'Run hflogin login to sign in again.',
           cause: error,

@@ -3,6 +3,7 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
 import { getWithTimeout, jsonObjectOf } from './get.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** Userinfo's answer: Logto's claims about the user (see logto/profile.ts). */
 export type Userinfo = Record<string, unknown>;
@@ -10,7 +11,7 @@ export type Userinfo = Record<string, unknown>;
 const action = 'Reading your profile';
 
 function verificationFailed(message: string): HfloginError {
-  return new HfloginError(message, { code: 'verification_failed', exitCode: ExitCode.failed });
+  return new HfloginError(message, { code: ErrorCode.verificationFailed, exitCode: ExitCode.failed });
 }
 
 /**
@@ -48,20 +49,20 @@ export async function fetchUserinfo(
   }
   if (response.status === 401) {
     throw new HfloginError(`${action} was refused by ${url.host}: the access token is not accepted.`, {
-      code: 'token_refused',
+      code: ErrorCode.tokenRefused,
       exitCode: ExitCode.failed,
     });
   }
   if (response.status >= 500) {
     throw new HfloginError(`${action}: ${url.host} answered HTTP ${response.status}.`, {
-      code: 'provider_unavailable',
+      code: ErrorCode.providerUnavailable,
       exitCode: ExitCode.network,
       hint: 'The provider is having trouble; try again in a moment.',
     });
   }
   if (response.status !== 200) {
     throw new HfloginError(`${action} was refused by ${url.host} (HTTP ${response.status}).`, {
-      code: 'userinfo_failed',
+      code: ErrorCode.userinfoFailed,
       exitCode: ExitCode.failed,
     });
   }
@@ -75,5 +76,5 @@ export async function fetchUserinfo(
 
 /** Whether a failure means the access token itself was refused (so a refresh may help). */
 export function isTokenRefused(error: unknown): boolean {
-  return error instanceof HfloginError && error.code === 'token_refused';
+  return error instanceof HfloginError && error.code === ErrorCode.tokenRefused;
 }

@@ -21,6 +21,7 @@ import type { ProviderContext } from '../oauth/provider.js';
 import { deviceResult, deviceSignIn } from './deviceSignIn.js';
 import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface BrowserSignInInput {
   provider: ProviderContext;
@@ -176,7 +177,7 @@ export async function browserSignIn(
         throw new HfloginError(
           `The sign-in did not complete: ${ignoredCallbacks} callback(s) arrived with a state this sign-in never sent, and were refused.`,
           {
-            code: 'state_mismatch',
+            code: ErrorCode.stateMismatch,
             exitCode: ExitCode.failed,
             hint: 'If you did sign in, the provider returned the wrong state; otherwise another page tried to complete your sign-in.',
           },
