@@ -5,8 +5,8 @@ import * as oauth from 'oauth4webapi';
 import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
-import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { protocolError, protocolStep } from './errors.js';
+import { publicClient, type ProviderContext } from './provider.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
@@ -16,24 +16,16 @@ export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
  * parameters (direct_sign_in, resource, ui_locales…) on to its sign-in experience as for the
  * browser flow; `resource` may repeat.
  */
-export async function requestDeviceCode(
+export const requestDeviceCode = (
   provider: ProviderContext,
   parameters: URLSearchParams,
   signal?: AbortSignal,
-): Promise<DeviceAuthorization> {
-  try {
-    const response = await oauth.deviceAuthorizationRequest(
-      provider.as,
-      provider.client,
-      oauth.None(),
-      parameters,
-      provider.request(signal),
-    );
-    return await oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
-  } catch (error) {
-    throw protocolError(error, 'Starting the device sign-in', provider.host);
-  }
-}
+) =>
+  protocolStep('Starting the device sign-in', provider.host, async (): Promise<DeviceAuthorization> => {
+    const request = provider.request(signal);
+    const response = await oauth.deviceAuthorizationRequest(...publicClient(provider), parameters, request);
+    return oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
+  });
 
 /** The provider's expired_token, or the code's expires_in reached here first: exit 124. */
 export function codeExpired(): HfloginError {
@@ -98,9 +90,7 @@ export async function pollDeviceToken(
       await pause(wait * 1000, signal, stopped);
       try {
         const response = await oauth.deviceCodeGrantRequest(
-          provider.as,
-          provider.client,
-          oauth.None(),
+          ...publicClient(provider),
           device.device_code,
           provider.request(signal),
         );

@@ -136,3 +136,12 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
     cause: error,
   });
 }
+
+/** Runs one protocol step against the provider, its failures turned into HfloginErrors by protocolError. */
+export async function protocolStep<T>(action: string, host: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw protocolError(error, action, host);
+  }
+}

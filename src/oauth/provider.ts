@@ -30,6 +30,11 @@ function clientFor(clientId: string): oauth.Client {
   return { client_id: clientId, [oauth.clockTolerance]: clockToleranceSeconds };
 }
 
+/** The server, the client and its authentication (none: a public client), as oauth4webapi's grant requests take them. */
+export function publicClient(provider: ProviderContext) {
+  return [provider.as, provider.client, oauth.None()] as const;
+}
+
 /** The same provider as another of the tenant's apps (e.g. its device-flow app). */
 export function withClient(provider: ProviderContext, clientId: string): ProviderContext {
   return { ...provider, client: clientFor(clientId) };
