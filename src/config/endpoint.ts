@@ -38,11 +38,6 @@ export function endpointString(url: URL): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** Logto's issuer is the endpoint plus /oidc. */
-export function issuerOf(endpoint: string): URL {
-  return new URL(`${endpoint}/oidc`);
-}
-
 export function isLoopback(url: URL): boolean {
   return loopbackHosts.has(url.hostname);
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { HfloginError, ExitCode } from '../io/errors.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { configFile } from './paths.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export type StorageKind = 'keychain' | 'file';
 
@@ -26,7 +27,7 @@ const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function assertProfileName(name: string): string {
   if (!profileNamePattern.test(name)) {
     throw new HfloginError(`"${name}" is not a valid profile name.`, {
-      code: 'invalid_profile',
+      code: ErrorCode.invalidProfile,
       exitCode: ExitCode.usage,
       hint: 'Use letters, digits, dot, dash and underscore (up to 64).',
     });
@@ -54,7 +55,7 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
     return { schemaVersion: 1, profiles: parsed.profiles ?? {} };
   } catch (cause) {
     throw new HfloginError(`The config file ${configFile(dir)} is not valid JSON.`, {
-      code: 'config_invalid',
+      code: ErrorCode.configInvalid,
       exitCode: ExitCode.usage,
       hint: 'Fix or delete it; it holds no secrets.',
       cause,

@@ -2,6 +2,7 @@ import { ExitCode, HfloginError, usageError } from '../io/errors.js';
 import { endpointString, parseEndpoint } from './endpoint.js';
 import { configDir } from './paths.js';
 import { assertProfileName, readConfig, type Profile, type StorageKind } from './profiles.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** What a command runs with, each value from the first of: flag, environment, profile, default. */
 export interface Settings {
@@ -57,7 +58,7 @@ export function requireTenant(settings: Settings): { endpoint: string; appId: st
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new HfloginError(`No tenant configured for profile "${settings.profile}".`, {
-      code: 'tenant_missing',
+      code: ErrorCode.tenantMissing,
       exitCode: ExitCode.usage,
       hint: `Pass ${missing.join(' and ')}, e.g. hflogin login --endpoint https://tenant.logto.app --app-id <app id>`,
     });

@@ -1,3 +1,5 @@
+import { ErrorCode } from './errorCodes.js';
+
 /** Exit codes are part of the contract in SPEC.md ("Output and exit codes"). */
 export const ExitCode = {
   ok: 0,
@@ -39,5 +41,5 @@ export class HfloginError extends Error {
 }
 
 export function usageError(message: string, hint?: string): HfloginError {
-  return new HfloginError(message, { code: 'usage', exitCode: ExitCode.usage, hint });
+  return new HfloginError(message, { code: ErrorCode.usage, exitCode: ExitCode.usage, hint });
 }

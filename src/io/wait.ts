@@ -1,7 +1,8 @@
 import { ExitCode, HfloginError } from './errors.js';
+import { ErrorCode } from './errorCodes.js';
 
 export function interrupted(): HfloginError {
-  return new HfloginError('Interrupted.', { code: 'interrupted', exitCode: ExitCode.interrupted });
+  return new HfloginError('Interrupted.', { code: ErrorCode.interrupted, exitCode: ExitCode.interrupted });
 }
 
 /**
@@ -20,7 +21,7 @@ export function waitFor<T>(
         new HfloginError(
           `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}.`,
           {
-            code: 'timed_out',
+            code: ErrorCode.timedOut,
             exitCode: ExitCode.timedOut,
             hint: 'Run hflogin login again (a longer wait: --timeout <seconds>).',
           },

@@ -1,7 +1,14 @@
-/** SPEC: `openid offline_access profile email identities`; Logto issues refresh tokens only with
- * offline_access *and* prompt=consent. */
-export const defaultScopes = ['openid', 'offline_access', 'profile', 'email', 'identities'];
-export const organizationsScope = 'urn:logto:scope:organizations';
+import { usageError } from '../io/errors.js';
+import { organizationIdParameter, organizationScopes } from './organizations.js';
+import { refreshTokenPrompt, requestedScopes } from './scopes.js';
+
+/**
+ * Logto's authorization parameters: what the person chose, its defaults, its validation, and the one
+ * builder both ways of signing in use.
+ * Logto source: packages/schemas/src/consts/oidc.ts (ExtraParamsKey: direct_sign_in, first_screen,
+ * organization_id, login_hint, ui_locales; FirstScreen; extraParamsObjectGuard) and
+ * packages/core/src/oidc/init.ts (the extra parameters oidc-provider accepts).
+ */
 
 /** What the person asked Logto for: the same whichever way they sign in. */
 export interface SignInChoices {
@@ -26,17 +33,15 @@ export function signInChoices(overrides: Partial<SignInChoices> = {}): SignInCho
     resources: [],
     organizationId: undefined,
     loginHint: undefined,
-    prompt: 'consent',
+    prompt: refreshTokenPrompt,
     uiLocales: undefined,
     ...overrides,
   };
 }
 
-export function requestedScopes(choices: SignInChoices): string[] {
-  const scopes = new Set([...defaultScopes, ...choices.scopes]);
-  // Organization tokens need this scope in the grant (Logto refresh-token grant).
-  if (choices.organizationId) scopes.add(organizationsScope);
-  return [...scopes];
+/** The scopes a sign-in with these choices asks for (scopes.ts, plus what an organization needs). */
+export function choiceScopes(choices: SignInChoices): string[] {
+  return requestedScopes(choices.scopes, organizationScopes(choices.organizationId));
 }
 
 /**
@@ -44,15 +49,103 @@ export function requestedScopes(choices: SignInChoices): string[] {
  * the browser's authorization URL and the device authorization (RFC 8628 §3.1), which Logto hands
  * to the same sign-in experience. Only the protocol's own values (client_id, redirect_uri, PKCE,
  * state, prompt…) are added by each flow. `resource` is repeated, once per API (RFC 8707 §2).
+ * `direct_sign_in=social:<target>` skips Logto's page for that connector; `first_screen=register`
+ * opens on sign-up (FirstScreen.Register).
  */
 export function logtoAuthorizationParameters(choices: SignInChoices): URLSearchParams {
   const params = new URLSearchParams();
-  params.set('scope', requestedScopes(choices).join(' '));
+  params.set('scope', choiceScopes(choices).join(' '));
   if (choices.connector !== false) params.set('direct_sign_in', `social:${choices.connector}`);
   if (choices.signUp) params.set('first_screen', 'register');
   if (choices.loginHint) params.set('login_hint', choices.loginHint);
   if (choices.uiLocales) params.set('ui_locales', choices.uiLocales);
-  if (choices.organizationId) params.set('organization_id', choices.organizationId);
+  if (choices.organizationId) params.set(organizationIdParameter, choices.organizationId);
   for (const resource of choices.resources) params.append('resource', resource);
   return params;
+}
+
+const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
+/** A connector's target, as Logto's connector metadata names it (e.g. `huggingface`). */
+export const connectorTarget = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const organizationIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
+const languageTag = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+const prompts = new Set(['none', 'login', 'consent', 'select_account']);
+
+/** RFC 8707 §2: a resource indicator is an absolute URI without a fragment. */
+export function validateResource(resource: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(resource);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.hash || resource.includes('#')) {
+    throw usageError(
+      `"${resource}" is not a resource indicator.`,
+      'Pass the API identifier, e.g. --resource https://api.example.com',
+    );
+  }
+}
+
+/** A Logto organization ID: a plain token (Logto generates them; no spaces or punctuation). */
+export function validateOrganizationId(organizationId: string): void {
+  if (!organizationIdPattern.test(organizationId)) {
+    throw usageError(`"${organizationId}" is not an organization ID.`);
+  }
+}
+
+/**
+ * Checks every value before it is sent: Logto validates its extra parameters as one object
+ * (extraParamsObjectGuard) and silently drops *all* of them when one is invalid, so a typo would
+ * quietly lose direct_sign_in as well.
+ */
+export function validateChoices(choices: SignInChoices): SignInChoices {
+  if (choices.connector !== false && !connectorTarget.test(choices.connector)) {
+    throw usageError(
+      `"${choices.connector}" is not a connector target.`,
+      'Use the target name, e.g. --connector huggingface.',
+    );
+  }
+  for (const scope of choices.scopes) {
+    if (!scopeToken.test(scope)) throw usageError(`"${scope}" is not a valid scope.`);
+  }
+  for (const resource of choices.resources) validateResource(resource);
+  if (choices.organizationId !== undefined) validateOrganizationId(choices.organizationId);
+  if (
+    choices.loginHint !== undefined &&
+    (choices.loginHint === '' || choices.loginHint.length > 256 || /[\p{Cc}]/u.test(choices.loginHint))
+  ) {
+    throw usageError('--login-hint must be 1 to 256 printable characters.');
+  }
+  const promptValues = choices.prompt.split(' ').filter(Boolean);
+  if (
+    promptValues.length === 0 ||
+    promptValues.some((value) => !prompts.has(value)) ||
+    (promptValues.includes('none') && promptValues.length > 1)
+  ) {
+    throw usageError(
+      `"${choices.prompt}" is not a valid prompt.`,
+      'Use consent (the default), login, select_account or none.',
+    );
+  }
+  if (
+    choices.uiLocales !== undefined &&
+    !choices.uiLocales.split(' ').every((tag) => languageTag.test(tag))
+  ) {
+    throw usageError(`"${choices.uiLocales}" is not a list of language tags.`);
+  }
+  return choices;
+}
+
+/**
+ * The person's language for Logto's pages (`ui_locales`), from the POSIX locale
+ * (LC_ALL > LC_MESSAGES > LANG): `th_TH.UTF-8` → `th`. C and POSIX say nothing about language.
+ */
+export function uiLocalesFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG;
+  if (!locale) return undefined;
+  const language = locale.split(/[_.@-]/)[0]?.toLowerCase();
+  if (!language || language === 'c' || language === 'posix' || !/^[a-z]{2,3}$/.test(language))
+    return undefined;
+  return language;
 }

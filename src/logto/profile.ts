@@ -1,3 +1,10 @@
+/**
+ * The Logto user and the Hugging Face identity Logto linked, as Logto's userinfo (`/oidc/me`)
+ * describes them. Logto source: packages/toolkit/core-kit/src/openid.ts (the claims each scope
+ * maps to: `username` with profile, `identities` with the identities scope) and
+ * packages/core/src/oidc/scope.ts (getUserClaimsData: `identities` is `{ [target]: { userId, details } }`).
+ */
+
 /** The Hugging Face account Logto linked to the user (see huggingFaceIdentity below). */
 export interface HuggingFaceIdentity {
   id: string;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { errorPage } from './pages.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface Page {
   status: number;
@@ -103,7 +104,7 @@ export async function startCallbackServer(options: {
           new HfloginError(
             `Port ${options.port} on 127.0.0.1 is ${error.code === 'EADDRINUSE' ? 'already in use' : 'not allowed'}.`,
             {
-              code: 'port_unavailable',
+              code: ErrorCode.portUnavailable,
               exitCode: ExitCode.usage,
               hint: 'Choose another --port, or leave it out to use a free one.',
               cause: error,

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 
-import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { protocolStep } from './errors.js';
+import { publicClient, type ProviderContext } from './provider.js';
 
 export interface ExchangeInput {
   /** The callback's parameters, already checked by validateAuthResponse (state, iss, error). */
@@ -26,11 +26,9 @@ export async function exchangeCode(
   input: ExchangeInput,
   signal?: AbortSignal,
 ): Promise<VerifiedTokens> {
-  try {
+  return protocolStep('The code exchange', provider.host, async () => {
     const response = await oauth.authorizationCodeGrantRequest(
-      provider.as,
-      provider.client,
-      oauth.None(),
+      ...publicClient(provider),
       input.callbackParams,
       input.redirectUri,
       input.codeVerifier,
@@ -42,7 +40,5 @@ export async function exchangeCode(
     });
     await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
     return { tokens, claims: oauth.getValidatedIdTokenClaims(tokens)! };
-  } catch (error) {
-    throw protocolError(error, 'The code exchange', provider.host);
-  }
+  });
 }

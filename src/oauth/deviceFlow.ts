@@ -5,8 +5,9 @@ import * as oauth from 'oauth4webapi';
 import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
-import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { protocolError, protocolStep } from './errors.js';
+import { publicClient, type ProviderContext } from './provider.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
 
@@ -15,29 +16,21 @@ export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
  * parameters (direct_sign_in, resource, ui_locales…) on to its sign-in experience as for the
  * browser flow; `resource` may repeat.
  */
-export async function requestDeviceCode(
+export const requestDeviceCode = (
   provider: ProviderContext,
   parameters: URLSearchParams,
   signal?: AbortSignal,
-): Promise<DeviceAuthorization> {
-  try {
-    const response = await oauth.deviceAuthorizationRequest(
-      provider.as,
-      provider.client,
-      oauth.None(),
-      parameters,
-      provider.request(signal),
-    );
-    return await oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
-  } catch (error) {
-    throw protocolError(error, 'Starting the device sign-in', provider.host);
-  }
-}
+) =>
+  protocolStep('Starting the device sign-in', provider.host, async (): Promise<DeviceAuthorization> => {
+    const request = provider.request(signal);
+    const response = await oauth.deviceAuthorizationRequest(...publicClient(provider), parameters, request);
+    return oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
+  });
 
 /** The provider's expired_token, or the code's expires_in reached here first: exit 124. */
 export function codeExpired(): HfloginError {
   return new HfloginError('The device code expired before the sign-in was approved.', {
-    code: 'expired_token',
+    code: ErrorCode.expiredToken,
     exitCode: ExitCode.timedOut,
     hint: 'Run hflogin login --device again and approve within the time shown.',
   });
@@ -97,9 +90,7 @@ export async function pollDeviceToken(
       await pause(wait * 1000, signal, stopped);
       try {
         const response = await oauth.deviceCodeGrantRequest(
-          provider.as,
-          provider.client,
-          oauth.None(),
+          ...publicClient(provider),
           device.device_code,
           provider.request(signal),
         );
@@ -126,7 +117,7 @@ export async function pollDeviceToken(
           if (error.error === 'expired_token') throw codeExpired();
           if (error.error === 'access_denied') {
             throw new HfloginError('The sign-in was denied on the device page.', {
-              code: 'access_denied',
+              code: ErrorCode.accessDenied,
               exitCode: ExitCode.failed,
             });
           }
@@ -163,7 +154,7 @@ async function verifySignature(
  * worth asking again; an untrusted TLS certificate will not, so it ends the sign-in like a refusal.
  */
 function isTransient(failure: HfloginError): boolean {
-  return failure.exitCode === ExitCode.network && failure.code !== 'tls_untrusted';
+  return failure.exitCode === ExitCode.network && failure.code !== ErrorCode.tlsUntrusted;
 }
 
 async function pause(ms: number, signal: AbortSignal, stopped: () => HfloginError): Promise<void> {

@@ -1,5 +1,6 @@
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 const tlsCodes = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -45,7 +46,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   if (typeof status === 'number' && status >= 500) {
     const detail = isOAuthError(error, 'OAUTH_RESPONSE_BODY_ERROR') && error.error ? `, ${error.error}` : '';
     return new HfloginError(`${action}: ${host} answered HTTP ${status}${detail}.`, {
-      code: 'provider_unavailable',
+      code: ErrorCode.providerUnavailable,
       exitCode: ExitCode.network,
       hint: 'The provider is having trouble; try again in a moment.',
       cause: error,
@@ -54,7 +55,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   if (isOAuthError(error, 'OAUTH_RESPONSE_BODY_ERROR')) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     return new HfloginError(`${action} was refused by ${host}: ${error.error}${description}`, {
-      code: error.error ?? 'provider_error',
+      code: error.error ?? ErrorCode.providerError,
       exitCode: ExitCode.failed,
       cause: error,
     });
@@ -62,14 +63,14 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   if (isOAuthError(error, 'OAUTH_AUTHORIZATION_RESPONSE_ERROR')) {
     const description = error.error_description ? ` (${error.error_description})` : '';
     return new HfloginError(`${action} was refused: ${error.error}${description}`, {
-      code: error.error ?? 'provider_error',
+      code: error.error ?? ErrorCode.providerError,
       exitCode: ExitCode.failed,
       cause: error,
     });
   }
   if (isOAuthError(error, 'OAUTH_WWW_AUTHENTICATE_CHALLENGE')) {
     return new HfloginError(`${action} was refused by ${host} (HTTP ${error.status}).`, {
-      code: error.status === 401 ? 'token_refused' : 'unauthorized',
+      code: error.status === 401 ? ErrorCode.tokenRefused : ErrorCode.unauthorized,
       exitCode: ExitCode.failed,
       cause: error,
     });
@@ -87,7 +88,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
         ? ''
         : ` (the token was issued ${Math.abs(offsetMinutes)} minute${Math.abs(offsetMinutes) === 1 ? '' : 's'} ${offsetMinutes < 0 ? 'before' : 'after'} this machine's time)`;
     return new HfloginError(`${action} failed verification: ${error.message}${offset}`, {
-      code: 'verification_failed',
+      code: ErrorCode.verificationFailed,
       exitCode: ExitCode.failed,
       hint: "Check this machine's clock (a few minutes of difference are tolerated); nothing was saved.",
       cause: error,
@@ -95,7 +96,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   }
   if (isOAuthError(error)) {
     return new HfloginError(`${action} failed verification: ${error.message}`, {
-      code: 'verification_failed',
+      code: ErrorCode.verificationFailed,
       exitCode: ExitCode.failed,
       hint: 'The provider answered something hflogin will not trust; nothing was saved.',
       cause: error,
@@ -106,7 +107,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   if (name === 'AbortError') return interrupted();
   if (name === 'TimeoutError') {
     return new HfloginError(`${action}: ${host} did not answer in time.`, {
-      code: 'network_timeout',
+      code: ErrorCode.networkTimeout,
       exitCode: ExitCode.network,
       hint: 'Check your connection (and HTTPS_PROXY), then try again.',
       cause: error,
@@ -115,7 +116,7 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   const code = causeCode(error);
   if (code && tlsCodes.has(code)) {
     return new HfloginError(`${action}: the TLS certificate of ${host} is not trusted (${code}).`, {
-      code: 'tls_untrusted',
+      code: ErrorCode.tlsUntrusted,
       exitCode: ExitCode.network,
       hint: 'If a proxy or private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM).',
       cause: error,
@@ -123,15 +124,24 @@ export function protocolError(error: unknown, action: string, host: string): Hfl
   }
   if (error instanceof TypeError || code) {
     return new HfloginError(`${action}: cannot reach ${host}${code ? ` (${code})` : ''}.`, {
-      code: 'network',
+      code: ErrorCode.network,
       exitCode: ExitCode.network,
       hint: 'Check the endpoint, your connection and HTTPS_PROXY/NO_PROXY, then try again.',
       cause: error,
     });
   }
   return new HfloginError(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    code: 'unexpected',
+    code: ErrorCode.unexpected,
     exitCode: ExitCode.failed,
     cause: error,
   });
+}
+
+/** Runs one protocol step against the provider, its failures turned into HfloginErrors by protocolError. */
+export async function protocolStep<T>(action: string, host: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw protocolError(error, action, host);
+  }
 }

@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 
-import { isLoopback, issuerOf } from '../config/endpoint.js';
-import { ExitCode, HfloginError } from '../io/errors.js';
+import { isLoopback } from '../config/endpoint.js';
+import { HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
+import { discoverIssuer, notLogtoHint, type DiscoveryDeps } from './discovery.js';
 import { protocolError } from './errors.js';
 import { clockToleranceSeconds } from './tolerance.js';
 
@@ -20,16 +21,18 @@ export interface ProviderContext {
   now: () => number;
 }
 
-/** What talking to a provider needs from the process. */
-export interface ProviderDeps {
-  http: HttpClient;
-  now: () => number;
-}
+/** What talking to a provider needs from the process: what discovery needs. */
+export type ProviderDeps = DiscoveryDeps;
 
 export { clockToleranceSeconds };
 
 function clientFor(clientId: string): oauth.Client {
   return { client_id: clientId, [oauth.clockTolerance]: clockToleranceSeconds };
+}
+
+/** The server, the client and its authentication (none: a public client), as oauth4webapi's grant requests take them. */
+export function publicClient(provider: ProviderContext) {
+  return [provider.as, provider.client, oauth.None()] as const;
 }
 
 /** The same provider as another of the tenant's apps (e.g. its device-flow app). */
@@ -47,35 +50,35 @@ export function requestOptions(endpoint: string, http: HttpClient, signal?: Abor
   };
 }
 
-/** OIDC discovery at `<endpoint>/oidc/.well-known/openid-configuration`; the issuer must match. */
+/**
+ * The provider for `endpoint`, from the one discovery (oauth/discovery.ts); oauth4webapi then
+ * checks the metadata itself (processDiscoveryResponse: the issuer again, the document's shape).
+ */
 export async function discover(
   endpoint: string,
   clientId: string,
   deps: ProviderDeps,
   signal?: AbortSignal,
 ): Promise<ProviderContext> {
-  const host = new URL(endpoint).host;
-  const issuer = issuerOf(endpoint);
+  const answer = await discoverIssuer(endpoint, deps, signal);
   let as: oauth.AuthorizationServer;
   try {
-    const response = await oauth.discoveryRequest(issuer, {
-      algorithm: 'oidc',
-      ...requestOptions(endpoint, deps.http, signal),
-    });
-    as = await oauth.processDiscoveryResponse(issuer, response);
+    as = await oauth.processDiscoveryResponse(
+      answer.issuer,
+      new Response(answer.body, { status: 200, headers: { 'content-type': 'application/json' } }),
+    );
   } catch (error) {
-    const mapped = protocolError(error, 'Discovery', host);
-    if (mapped.exitCode === ExitCode.network) throw mapped;
+    const mapped = protocolError(error, 'Discovery', answer.host);
     throw new HfloginError(mapped.message, {
       code: mapped.code,
       exitCode: mapped.exitCode,
-      hint: `Is ${endpoint} a Logto endpoint? hflogin expects its issuer at ${issuer.href}.`,
+      hint: notLogtoHint(endpoint),
       cause: error,
     });
   }
   return {
     endpoint,
-    host,
+    host: answer.host,
     as,
     client: clientFor(clientId),
     request: (requestSignal) => requestOptions(endpoint, deps.http, requestSignal),

@@ -2,7 +2,8 @@ import * as oauth from 'oauth4webapi';
 
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { publicClient, type ProviderContext } from './provider.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** The provider's signing keys, fetched ahead of time: oauth4webapi's JWKS cache shape. */
 export type SigningKeys = oauth.JWKSCacheInput;
@@ -102,13 +103,10 @@ export async function refreshTokens(
 ): Promise<oauth.TokenEndpointResponse> {
   let response: Response;
   try {
-    response = await oauth.refreshTokenGrantRequest(
-      provider.as,
-      provider.client,
-      oauth.None(),
-      refreshToken,
-      { ...provider.request(), additionalParameters },
-    );
+    response = await oauth.refreshTokenGrantRequest(...publicClient(provider), refreshToken, {
+      ...provider.request(),
+      additionalParameters,
+    });
   } catch (error) {
     throw protocolError(error, 'Refreshing the session', provider.host);
   }
@@ -122,7 +120,7 @@ export async function refreshTokens(
       throw new HfloginError(
         `The session for ${provider.host} can no longer be refreshed: Logto refused the refresh token (it was revoked or expired).`,
         {
-          code: 'refresh_refused',
+          code: ErrorCode.refreshRefused,
           exitCode: ExitCode.notSignedIn,
           hint: 'Run hflogin login to sign in again.',
           cause: error,

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 
-import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { protocolStep } from './errors.js';
+import { publicClient, type ProviderContext } from './provider.js';
 
 /**
  * Token revocation (RFC 7009) as a public client: client_id in the body. Revoking Logto's refresh
@@ -13,13 +13,11 @@ export async function revokeToken(
   hint: 'refresh_token' | 'access_token',
   signal?: AbortSignal,
 ): Promise<void> {
-  try {
-    const response = await oauth.revocationRequest(provider.as, provider.client, oauth.None(), token, {
+  await protocolStep('Revoking the session', provider.host, async () => {
+    const response = await oauth.revocationRequest(...publicClient(provider), token, {
       ...provider.request(signal),
       additionalParameters: { token_type_hint: hint },
     });
     await oauth.processRevocationResponse(response);
-  } catch (error) {
-    throw protocolError(error, 'Revoking the session', provider.host);
-  }
+  });
 }

@@ -1,26 +1,80 @@
-import * as oauth from 'oauth4webapi';
-
+import { isLoopback } from '../config/endpoint.js';
+import { ExitCode, HfloginError } from '../io/errors.js';
+import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
-import type { ProviderContext } from './provider.js';
+import { getWithTimeout, jsonObjectOf } from './get.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
-export type Userinfo = oauth.UserInfoResponse;
+/** Userinfo's answer: Logto's claims about the user (see logto/profile.ts). */
+export type Userinfo = Record<string, unknown>;
 
-/** Userinfo (Logto's /oidc/me) for the given subject; a different `sub` is refused. */
+const action = 'Reading your profile';
+
+function verificationFailed(message: string): HfloginError {
+  return new HfloginError(message, { code: ErrorCode.verificationFailed, exitCode: ExitCode.failed });
+}
+
+/**
+ * Userinfo (Logto's /oidc/me) for the given subject, for `login` and `whoami`: a GET with the bearer
+ * token whose JSON answer must be about `expectedSubject` (OIDC Core §5.3.2). Hand-written on
+ * purpose, not oauth4webapi's userInfoRequest: with the endpoint cached in the session
+ * (`userinfoEndpoint`, from discovery at sign-in), `whoami` needs neither discovery nor the OIDC
+ * client library, and not loading oauth4webapi is a measured part of its start-up time.
+ * 401 is token_refused (exit 1; the caller may refresh and ask again), 5xx provider_unavailable
+ * (exit 5), any other status userinfo_failed (exit 1); an answer about someone else, or not JSON,
+ * verification_failed.
+ */
 export async function fetchUserinfo(
-  provider: ProviderContext,
+  userinfoEndpoint: string | undefined,
   accessToken: string,
   expectedSubject: string,
-  signal?: AbortSignal,
+  options: { http: HttpClient; signal?: AbortSignal },
 ): Promise<Userinfo> {
-  try {
-    const response = await oauth.userInfoRequest(
-      provider.as,
-      provider.client,
-      accessToken,
-      provider.request(signal),
-    );
-    return await oauth.processUserInfoResponse(provider.as, provider.client, expectedSubject, response);
-  } catch (error) {
-    throw protocolError(error, 'Reading your profile', provider.host);
+  if (!userinfoEndpoint)
+    throw verificationFailed('The provider names no userinfo endpoint in its discovery.');
+  const url = new URL(userinfoEndpoint);
+  if (url.protocol !== 'https:' && !isLoopback(url)) {
+    throw verificationFailed(`Refusing to send the access token to ${url.href}: it is not https://.`);
   }
+  let response;
+  try {
+    response = await getWithTimeout(
+      options.http,
+      url,
+      { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      options.signal,
+    );
+  } catch (error) {
+    throw protocolError(error, action, url.host);
+  }
+  if (response.status === 401) {
+    throw new HfloginError(`${action} was refused by ${url.host}: the access token is not accepted.`, {
+      code: ErrorCode.tokenRefused,
+      exitCode: ExitCode.failed,
+    });
+  }
+  if (response.status >= 500) {
+    throw new HfloginError(`${action}: ${url.host} answered HTTP ${response.status}.`, {
+      code: ErrorCode.providerUnavailable,
+      exitCode: ExitCode.network,
+      hint: 'The provider is having trouble; try again in a moment.',
+    });
+  }
+  if (response.status !== 200) {
+    throw new HfloginError(`${action} was refused by ${url.host} (HTTP ${response.status}).`, {
+      code: ErrorCode.userinfoFailed,
+      exitCode: ExitCode.failed,
+    });
+  }
+  const body = jsonObjectOf(response);
+  if (!body) throw verificationFailed(`${url.host} answered userinfo with something that is not JSON.`);
+  if (body.sub !== expectedSubject) {
+    throw verificationFailed(`${url.host} answered userinfo about someone else (unexpected "sub").`);
+  }
+  return body;
+}
+
+/** Whether a failure means the access token itself was refused (so a refresh may help). */
+export function isTokenRefused(error: unknown): boolean {
+  return error instanceof HfloginError && error.code === ErrorCode.tokenRefused;
 }

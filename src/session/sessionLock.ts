@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessTable } from '../io/machine.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /*
  * One process at a time may refresh a profile's session: Logto rotates refresh tokens on every use
@@ -555,7 +556,7 @@ function lockTimeout(path: string, holder: LockRecord | undefined, settings: Set
   const seconds = Math.round(settings.waitMs / 1000);
   if (!holder) {
     return new HfloginError(`Timed out after ${seconds} s waiting for the session lock ${path}.`, {
-      code: 'lock_timeout',
+      code: ErrorCode.lockTimeout,
       exitCode: ExitCode.failed,
       hint: `Its holder has not written who it is. If no hflogin is running, remove ${path}.`,
     });
@@ -564,7 +565,7 @@ function lockTimeout(path: string, holder: LockRecord | undefined, settings: Set
   return new HfloginError(
     `Timed out after ${seconds} s waiting for the session lock ${path}, held by hflogin pid ${holder.pid} on ${holder.host} since ${since}.`,
     {
-      code: 'lock_timeout',
+      code: ErrorCode.lockTimeout,
       exitCode: ExitCode.failed,
       hint:
         holder.host === settings.processes.hostname()

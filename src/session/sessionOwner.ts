@@ -2,7 +2,8 @@ import { profileFlag } from '../config/profiles.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { CriticalSection } from '../io/interrupt.js';
 import { interrupted } from '../io/wait.js';
-import { organizationsScope } from '../logto/authorizationParameters.js';
+import { assertOrganizationsGranted } from '../logto/organizations.js';
+import { refreshTokenRule } from '../logto/scopes.js';
 import { audienceKey, type Audience } from './audience.js';
 import { defaultToken, isFresh, sessionState, tokenTimes, type SessionState } from './freshness.js';
 import type { ProfileStorage } from './profileStorage.js';
@@ -14,6 +15,7 @@ import {
   type RefreshAnswer,
   type TenantProvider,
 } from './tenantProvider.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface SessionOwnerDeps {
   storage: ProfileStorage;
@@ -51,7 +53,7 @@ const interruptMessages = {
 
 function notSignedIn(profile: string): HfloginError {
   return new HfloginError(`Not signed in (profile "${profile}").`, {
-    code: 'not_signed_in',
+    code: ErrorCode.notSignedIn,
     exitCode: ExitCode.notSignedIn,
     hint: `Run hflogin login${profileFlag(profile)} to sign in.`,
   });
@@ -63,7 +65,7 @@ function refreshRefused(session: StoredSession, profile: string): HfloginError {
       session.refreshRefusedAt ? ` at ${session.refreshRefusedAt}` : ''
     }.`,
     {
-      code: 'refresh_refused',
+      code: ErrorCode.refreshRefused,
       exitCode: ExitCode.notSignedIn,
       hint: `Run hflogin login${profileFlag(profile)} to sign in again.`,
     },
@@ -74,7 +76,7 @@ function expiredWithoutRefresh(session: StoredSession, profile: string): Hflogin
   return new HfloginError(
     `The session for ${new URL(session.endpoint).host} has expired and holds no refresh token.`,
     {
-      code: 'session_expired',
+      code: ErrorCode.sessionExpired,
       exitCode: ExitCode.notSignedIn,
       hint: `Run hflogin login${profileFlag(profile)} to sign in again.`,
     },
@@ -101,9 +103,9 @@ function noRefreshTokenFor(session: StoredSession, audience: Audience, profile: 
   return new HfloginError(
     `The session for ${new URL(session.endpoint).host} holds no refresh token, so hflogin cannot get a token for ${what}.`,
     {
-      code: 'no_refresh_token',
+      code: ErrorCode.noRefreshToken,
       exitCode: ExitCode.notSignedIn,
-      hint: `Sign in again with hflogin login${profileFlag(profile)}${flags} (Logto issues refresh tokens with offline_access and prompt=consent, the defaults).`,
+      hint: `Sign in again with hflogin login${profileFlag(profile)}${flags} (${refreshTokenRule}).`,
     },
   );
 }
@@ -367,16 +369,7 @@ export class SessionOwner {
       throw audienceKey(audience) === ''
         ? expiredWithoutRefresh(session, this.profile)
         : noRefreshTokenFor(session, audience, this.profile);
-    if (audience.organization && !session.scopes.includes(organizationsScope)) {
-      throw new HfloginError(
-        `This session cannot get organization tokens: it lacks the scope ${organizationsScope}.`,
-        {
-          code: 'missing_scope',
-          exitCode: ExitCode.failed,
-          hint: `Sign in again with hflogin login --organization ${audience.organization} (or --scope ${organizationsScope}).`,
-        },
-      );
-    }
+    if (audience.organization) assertOrganizationsGranted(session.scopes, audience.organization);
     return session as StoredSession & { refreshToken: string };
   }
 
@@ -421,7 +414,7 @@ export class SessionOwner {
         await this.refreshAndSave(session, {}, '', prepared);
         throw audienceRefused(error, audience);
       }
-      if (error instanceof HfloginError && error.code === 'refresh_refused') {
+      if (error instanceof HfloginError && error.code === ErrorCode.refreshRefused) {
         // Final: recorded, so status and every command agree, and nobody asks Logto again.
         await this.deps.storage.save({
           ...session,
@@ -436,7 +429,7 @@ export class SessionOwner {
       throw new HfloginError(
         `Refused the refresh answer of ${new URL(session.endpoint).host}: ${problem}. Nothing was saved.`,
         {
-          code: 'refresh_identity_mismatch',
+          code: ErrorCode.refreshIdentityMismatch,
           exitCode: ExitCode.failed,
           hint: `The provider is misbehaving, or something answers in its place. Sign in again with hflogin login${profileFlag(this.profile)} if it persists.`,
         },
@@ -466,9 +459,9 @@ function isRefusal(error: unknown): error is HfloginError {
 /** What a refused token for an API resource or organization means to the person. */
 function audienceRefused(error: HfloginError, audience: Audience): HfloginError {
   const flags = audienceFlags(audience);
-  if (error.code === 'invalid_target' && audience.resource) {
+  if (error.code === ErrorCode.invalidTarget && audience.resource) {
     return new HfloginError(`This session was not granted access to ${audience.resource}.`, {
-      code: 'invalid_target',
+      code: ErrorCode.invalidTarget,
       exitCode: ExitCode.failed,
       hint: `Sign in again with hflogin login${flags}.`,
       cause: error,
@@ -476,11 +469,11 @@ function audienceRefused(error: HfloginError, audience: Audience): HfloginError 
   }
   // invalid_grant for an audience while the session itself still refreshes: the grant does not
   // cover that audience.
-  if (error.code === 'refresh_refused') {
+  if (error.code === ErrorCode.refreshRefused) {
     return new HfloginError(
       `Logto refused a token for ${audience.resource ?? `the organization ${audience.organization}`} (invalid_grant); the session itself is fine.`,
       {
-        code: 'audience_refused',
+        code: ErrorCode.audienceRefused,
         exitCode: ExitCode.failed,
         hint: `Sign in again with hflogin login${flags} to be granted it.`,
         cause: error,

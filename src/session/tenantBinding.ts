@@ -1,6 +1,7 @@
 import { profileFlag } from '../config/profiles.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { StoredSession } from './session.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /**
  * The tenant the settings in force name (flags > environment > profile): a stored session is only
@@ -40,6 +41,6 @@ export function assertSessionTenant(
       : `Sign in to that tenant with hflogin login${flag} (it replaces the stored session), or use another profile with --profile <name>; check HFLOGIN_ENDPOINT, HFLOGIN_APP_ID and hflogin config list.`;
   throw new HfloginError(
     `The session of profile "${tenant.profile}" belongs to ${stored}, but the settings in force name ${named}.`,
-    { code: 'tenant_mismatch', exitCode: ExitCode.usage, hint },
+    { code: ErrorCode.tenantMismatch, exitCode: ExitCode.usage, hint },
   );
 }

@@ -1,3 +1,4 @@
+import { audienceGrantParameters } from '../logto/organizations.js';
 import type { ProviderContext, ProviderDeps } from '../oauth/provider.js';
 import type { Audience } from './audience.js';
 import type { StoredSession } from './session.js';
@@ -70,9 +71,7 @@ export function oauthTenantProvider(deps: ProviderDeps, signal: AbortSignal): Te
         appId: session.appId,
         issuer: provider.as.issuer,
         async refresh(refreshToken, audience) {
-          const parameters: Record<string, string> = {};
-          if (audience.resource) parameters.resource = audience.resource;
-          if (audience.organization) parameters.organization_id = audience.organization;
+          const parameters = audienceGrantParameters(audience);
           const tokens = await refreshTokens(provider, refreshToken, parameters, keys);
           const claims = tokens.id_token ? getValidatedIdTokenClaims(tokens) : undefined;
           return {

@@ -12,6 +12,7 @@ import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import type { EmitLoginEvent } from './loginEvents.js';
 import type { SignInResult } from './signInResult.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export interface DeviceSignInOptions {
   /** Aborted on Ctrl+C (exit 130), or when another way of signing in has won. */
@@ -76,7 +77,7 @@ function deviceDeadline(
     ? codeExpired
     : () =>
         new HfloginError(`Timed out after ${seconds} s waiting for the device sign-in.`, {
-          code: 'timed_out',
+          code: ErrorCode.timedOut,
           exitCode: ExitCode.timedOut,
           hint: 'Run hflogin login --device again (a longer wait: --timeout <seconds>).',
         });

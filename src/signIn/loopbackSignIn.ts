@@ -15,6 +15,7 @@ import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
 import type { SignInEnding, SignInResult } from './signInResult.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 /** A loopback redirect in progress: the listener is up and the sign-in URL is ready. */
 export interface LoopbackSignIn {
@@ -131,7 +132,7 @@ function stateMismatch(ignoredCallbacks: number): HfloginError {
   return new HfloginError(
     `The sign-in did not complete: ${ignoredCallbacks} callback(s) arrived with a state this sign-in never sent, and were refused.`,
     {
-      code: 'state_mismatch',
+      code: ErrorCode.stateMismatch,
       exitCode: ExitCode.failed,
       hint: 'If you did sign in, the provider returned the wrong state; otherwise another page tried to complete your sign-in.',
     },

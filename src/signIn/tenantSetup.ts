@@ -1,12 +1,14 @@
 import type { Writable } from 'node:stream';
 
-import { endpointString, issuerOf, parseEndpoint } from '../config/endpoint.js';
+import { endpointString, parseEndpoint } from '../config/endpoint.js';
 import { updateProfile } from '../config/profiles.js';
 import { resolveSettings } from '../config/settings.js';
+import { HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { writeLine } from '../io/terminal.js';
 import { askLine, type TerminalInput } from '../io/terminalInput.js';
-import { protocolError } from '../oauth/errors.js';
+import { connectorTarget } from '../logto/authorizationParameters.js';
+import { fetchDiscovery } from '../oauth/discovery.js';
 
 /**
  * The questions that name the tenant to sign in to (`config init`, and the first `login` with
@@ -18,28 +20,25 @@ export interface TenantSetupDeps {
   signal: AbortSignal;
   http: HttpClient;
   env: NodeJS.ProcessEnv;
+  now: () => number;
 }
 
 /** Whether `endpoint` serves Logto's discovery; true, or what is wrong with it. */
-async function checkEndpoint(value: string, http: HttpClient): Promise<true | string> {
+async function checkEndpoint(value: string, deps: TenantSetupDeps): Promise<true | string> {
   let endpoint: string;
   try {
     endpoint = endpointString(parseEndpoint(value));
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const issuer = issuerOf(endpoint);
+  let failure: HfloginError | undefined;
   try {
-    const response = await http.fetch(`${issuer.href}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(http.timeoutMs),
-    });
-    const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
-    if (response.status === 200 && body?.issuer === issuer.href) return true;
-    return `No Logto discovery at ${issuer.href} (HTTP ${response.status}). Use the tenant URL, e.g. https://tenant.logto.app: its issuer is <endpoint>/oidc.`;
+    failure = (await fetchDiscovery(endpoint, deps)).failure;
   } catch (error) {
-    const failure = protocolError(error, 'Discovery', issuer.host);
-    return `${failure.message}${failure.hint ? ` ${failure.hint}` : ''}`;
+    failure = error instanceof HfloginError ? error : undefined;
+    if (!failure) throw error;
   }
+  return failure ? `${failure.message}${failure.hint ? ` ${failure.hint}` : ''}` : true;
 }
 
 /** The questions `config init` asks; saves the profile. */
@@ -51,7 +50,7 @@ export async function askTenantSetup(
   const io = { stdin: deps.stdin, stderr: deps.stderr, signal: deps.signal };
   const endpoint = await askLine(
     'Logto endpoint (the tenant URL, e.g. https://tenant.logto.app):',
-    (value) => checkEndpoint(value, deps.http),
+    (value) => checkEndpoint(value, deps),
     io,
   );
   const appId = await askLine(
@@ -63,7 +62,7 @@ export async function askTenantSetup(
   const connector = await askLine(
     'Social connector to go straight to ("none" for Logto’s own page):',
     (value) =>
-      /^(none|[A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.test(value.trim())
+      value.trim() === 'none' || connectorTarget.test(value.trim())
         ? true
         : 'A connector target, e.g. huggingface, or none.',
     io,

@@ -1,9 +1,10 @@
 import { ExitCode, HfloginError } from '../io/errors.js';
+import { ErrorCode } from '../io/errorCodes.js';
 
 export function storageUnavailable(what: string, cause: unknown): HfloginError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new HfloginError(`The ${what} cannot be used: ${reason}`, {
-    code: 'storage_unavailable',
+    code: ErrorCode.storageUnavailable,
     exitCode: ExitCode.storage,
     hint:
       what === 'OS keychain'
@@ -16,7 +17,7 @@ export function storageUnavailable(what: string, cause: unknown): HfloginError {
 export function storedSessionUnreadable(where: string, cause: unknown): HfloginError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new HfloginError(`The stored session in the ${where} is unreadable (${reason}).`, {
-    code: 'session_corrupt',
+    code: ErrorCode.sessionCorrupt,
     exitCode: ExitCode.notSignedIn,
     hint: 'Run hflogin login to sign in again; it replaces the damaged entry.',
     cause,

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { ExitCode } from '../../src/io/errors.js';
-import { signInChoices, type SignInChoices } from '../../src/logto/authorizationParameters.js';
-import { signInUrl, uiLocalesFromEnv, validateChoices } from '../../src/logto/signInUrl.js';
+import {
+  signInChoices,
+  uiLocalesFromEnv,
+  validateChoices,
+  type SignInChoices,
+} from '../../src/logto/authorizationParameters.js';
+import { signInUrl } from '../../src/logto/signInUrl.js';
 
 const base = signInChoices();
 const protocol = {

@@ -4,6 +4,7 @@ import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
 import { writeLine } from '../../io/terminal.js';
 import type { CommandDeps } from '../deps.js';
+import { ErrorCode } from '../../io/errorCodes.js';
 
 export interface ConfigOptions {
   profile?: string;
@@ -25,7 +26,7 @@ export async function runConfigGet(options: SettingOptions, deps: CommandDeps): 
   if (value === undefined) {
     // Like `git config`: a missing key is exit 1, so scripts can tell it from a usage error.
     throw new HfloginError(`"${options.key}" is not set for profile "${settings.profile}".`, {
-      code: 'not_set',
+      code: ErrorCode.notSet,
       exitCode: ExitCode.failed,
     });
   }

@@ -2,15 +2,16 @@ import { accessSync, constants } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, isAbsolute, join } from 'node:path';
 
-import { issuerOf } from '../../config/endpoint.js';
 import { resolveSettings } from '../../config/settings.js';
 import { browserAvailability, type HostFacts } from '../../io/browserAvailability.js';
 import { paint } from '../../io/colour.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
 import { writeLine } from '../../io/terminal.js';
-import { protocolError } from '../../oauth/errors.js';
+import { issuerOf } from '../../logto/issuer.js';
+import { fetchDiscovery } from '../../oauth/discovery.js';
 import { clockToleranceSeconds } from '../../oauth/tolerance.js';
 import type { CommandDeps } from '../deps.js';
+import { ErrorCode } from '../../io/errorCodes.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -74,29 +75,16 @@ async function providerChecks(endpoint: string | undefined, deps: CommandDeps): 
   const issuer = issuerOf(endpoint);
   const host = issuer.host;
   const https = issuer.protocol === 'https:';
-  const started = deps.now();
   try {
-    const timeout = AbortSignal.timeout(deps.http.timeoutMs);
-    const response = await deps.http.fetch(`${issuer.href}/.well-known/openid-configuration`, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.any([deps.signal, timeout]),
-    });
-    const elapsed = deps.now() - started;
+    const answer = await fetchDiscovery(endpoint, deps, deps.signal);
+    const { startedAt: started, elapsedMs: elapsed, date, failure: wrong } = answer;
     const checks: Check[] = [];
-    const body = (await response.json().catch(() => undefined)) as { issuer?: string } | undefined;
-    if (response.status !== 200 || body?.issuer !== issuer.href) {
-      checks.push(
-        fail(
-          'discovery',
-          `${issuer.href}/.well-known/openid-configuration answered HTTP ${response.status}${body?.issuer ? ` for issuer ${body.issuer}` : ''}`,
-          `Is ${endpoint} a Logto endpoint? Use the tenant URL (e.g. https://tenant.logto.app); its issuer is <endpoint>/oidc.`,
-        ),
-      );
+    if (wrong) {
+      checks.push(fail('discovery', wrong.message, wrong.hint ?? `Check that ${endpoint} is right.`));
     } else {
       checks.push(pass('discovery', `${issuer.href} answered in ${elapsed} ms`));
     }
-    const date = Date.parse(response.headers.get('date') ?? '');
-    if (Number.isNaN(date)) {
+    if (date === undefined) {
       checks.push(pass('clock', 'the provider sent no Date header to compare with'));
     } else {
       // The Date header has one-second resolution, and the answer took `elapsed` to arrive.
@@ -119,8 +107,9 @@ async function providerChecks(endpoint: string | undefined, deps: CommandDeps): 
     );
     return checks;
   } catch (error) {
-    const failure = protocolError(error, 'Discovery', host);
-    const tlsFailure = failure.code === 'tls_untrusted';
+    if (!(error instanceof HfloginError)) throw error;
+    const failure = error;
+    const tlsFailure = failure.code === ErrorCode.tlsUntrusted;
     return [
       fail('discovery', failure.message, failure.hint ?? `Check that ${endpoint} is right and reachable.`),
       fail('clock', `could not reach ${host} to compare clocks`, 'Fix discovery first.'),
@@ -283,7 +272,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
     throw new HfloginError(
       `${checks.filter((check) => !check.ok).length} of ${checks.length} checks failed.`,
       {
-        code: 'doctor_failed',
+        code: ErrorCode.doctorFailed,
         exitCode: ExitCode.failed,
         hint: 'Each failed check above says how to fix it.',
       },

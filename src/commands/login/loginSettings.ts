@@ -1,11 +1,15 @@
 import { requireTenant, resolveSettings, type Settings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
 import { isInteractive } from '../../io/terminalInput.js';
-import type { SignInChoices } from '../../logto/authorizationParameters.js';
-import { uiLocalesFromEnv, validateChoices } from '../../logto/signInUrl.js';
+import {
+  uiLocalesFromEnv,
+  validateChoices,
+  type SignInChoices,
+} from '../../logto/authorizationParameters.js';
 import { offerTenantSetup } from '../../signIn/tenantSetup.js';
 import type { CommandDeps } from '../deps.js';
 import type { LoginOptions } from './loginOptions.js';
+import { ErrorCode } from '../../io/errorCodes.js';
 
 /** What a login signs in to, and how. */
 export interface LoginSettings {
@@ -63,7 +67,7 @@ function tenantFor(
   if (!settings.endpoint) requireTenant(settings);
   if (!settings.deviceAppId) {
     throw new HfloginError('The device flow needs the App ID of a Logto app of the "device flow" kind.', {
-      code: 'device_app_missing',
+      code: ErrorCode.deviceAppMissing,
       exitCode: ExitCode.usage,
       hint: 'Pass --device-app-id, set HFLOGIN_DEVICE_APP_ID, or run hflogin config set device-app-id <id>.',
     });

@@ -18,6 +18,7 @@ import type { LoginOptions } from './loginOptions.js';
 import { loginSettings, type LoginSettings } from './loginSettings.js';
 import { sessionFromSignIn } from './sessionFromSignIn.js';
 import { sessionOwnerFor } from '../profileSession.js';
+import { ErrorCode } from '../../io/errorCodes.js';
 
 export type { LoginOptions };
 
@@ -138,7 +139,12 @@ async function saveSession(
   deps: CommandDeps,
 ): Promise<StoredSession> {
   const { tokens } = result;
-  const userinfo = await fetchUserinfo(result.provider, tokens.access_token, result.subject, deps.signal);
+  const userinfo = await fetchUserinfo(
+    result.provider.as.userinfo_endpoint,
+    tokens.access_token,
+    result.subject,
+    { http: deps.http, signal: deps.signal },
+  );
   const session = sessionFromSignIn(result, userinfo, login.endpoint, deps.now());
   // By the session's owner, under the profile's lock: a refresh finishing in another process
   // cannot overwrite it.
@@ -186,7 +192,7 @@ function emitError(error: unknown, emit: EmitLoginEvent): void {
     error instanceof HfloginError
       ? error
       : new HfloginError(error instanceof Error ? error.message : String(error), {
-          code: 'unexpected',
+          code: ErrorCode.unexpected,
           exitCode: ExitCode.failed,
         });
   emit({

@@ -1,6 +1,5 @@
 import { writeLine } from '../../io/terminal.js';
-import { signInChoices } from '../../logto/authorizationParameters.js';
-import { validateChoices } from '../../logto/signInUrl.js';
+import { validateOrganizationId, validateResource } from '../../logto/authorizationParameters.js';
 import type { Audience } from '../../session/audience.js';
 import type { CommandDeps } from '../deps.js';
 import { profileSession } from '../profileSession.js';
@@ -31,13 +30,8 @@ export interface TokenJson {
 export async function runToken(options: TokenOptions, deps: CommandDeps): Promise<void> {
   const audience: Audience = { resource: options.resource, organization: options.organization };
   // The same checks as login: a resource is an absolute URI, an organization ID a plain token.
-  validateChoices(
-    signInChoices({
-      connector: false,
-      resources: audience.resource ? [audience.resource] : [],
-      organizationId: audience.organization,
-    }),
-  );
+  if (audience.resource) validateResource(audience.resource);
+  if (audience.organization !== undefined) validateOrganizationId(audience.organization);
   const { owner } = await profileSession({ profile: options.profile }, deps);
   const { token } = await owner.accessToken(audience);
   if (options.json) {

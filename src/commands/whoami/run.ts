@@ -1,6 +1,6 @@
 import { writeLine } from '../../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../../logto/profile.js';
-import { fetchUserinfoDirect, isTokenRefused } from '../../oauth/userinfoDirect.js';
+import { fetchUserinfo, isTokenRefused } from '../../oauth/userinfo.js';
 import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../../session/session.js';
 import type { CommandDeps } from '../deps.js';
 import { profileSession } from '../profileSession.js';
@@ -24,16 +24,13 @@ export interface WhoamiJson {
 export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Promise<void> {
   const { settings, owner } = await profileSession({ profile: options.profile }, deps);
   const readProfile = async (session: StoredSession): Promise<Record<string, unknown>> => {
-    // With the endpoint known from sign-in, no discovery and no OIDC client are needed here.
-    const direct = session.userinfoEndpoint
-      ? await fetchUserinfoDirect(session.userinfoEndpoint, session.accessToken, session.user.id, {
-          http: deps.http,
-          signal: deps.signal,
-        })
-      : undefined;
-    if (direct) return direct;
-    const { fetchUserinfo } = await import('../../oauth/userinfo.js');
-    return fetchUserinfo(await owner.discover(session), session.accessToken, session.user.id, deps.signal);
+    // With the endpoint known from sign-in, no discovery and no OIDC client are needed here
+    // (oauth/userinfo.ts); a session saved without it discovers it.
+    const endpoint = session.userinfoEndpoint ?? (await owner.discover(session)).as.userinfo_endpoint;
+    return fetchUserinfo(endpoint, session.accessToken, session.user.id, {
+      http: deps.http,
+      signal: deps.signal,
+    });
   };
   let { session } = await owner.accessToken();
   let userinfo: Record<string, unknown>;

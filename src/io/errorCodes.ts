@@ -1,0 +1,43 @@
+/**
+ * Every `code` hflogin's errors carry (HfloginError.code): the `code` of `--json` errors and login
+ * events, so part of the contract in SPEC.md. Add names freely; never change a value.
+ * (protocolError also passes a provider's own OAuth `error` through, e.g. invalid_grant.)
+ */
+export const ErrorCode = {
+  accessDenied: 'access_denied',
+  audienceRefused: 'audience_refused',
+  configInvalid: 'config_invalid',
+  deviceAppMissing: 'device_app_missing',
+  doctorFailed: 'doctor_failed',
+  expiredToken: 'expired_token',
+  interrupted: 'interrupted',
+  invalidProfile: 'invalid_profile',
+  invalidTarget: 'invalid_target',
+  lockTimeout: 'lock_timeout',
+  missingScope: 'missing_scope',
+  network: 'network',
+  networkTimeout: 'network_timeout',
+  noRefreshToken: 'no_refresh_token',
+  notSet: 'not_set',
+  notSignedIn: 'not_signed_in',
+  portUnavailable: 'port_unavailable',
+  providerError: 'provider_error',
+  providerUnavailable: 'provider_unavailable',
+  refreshIdentityMismatch: 'refresh_identity_mismatch',
+  refreshRefused: 'refresh_refused',
+  sessionCorrupt: 'session_corrupt',
+  sessionExpired: 'session_expired',
+  stateMismatch: 'state_mismatch',
+  storageUnavailable: 'storage_unavailable',
+  tenantMismatch: 'tenant_mismatch',
+  tenantMissing: 'tenant_missing',
+  timedOut: 'timed_out',
+  tlsUntrusted: 'tls_untrusted',
+  tokenRefused: 'token_refused',
+  unauthorized: 'unauthorized',
+  unexpected: 'unexpected',
+  usage: 'usage',
+  userinfoFailed: 'userinfo_failed',
+  verificationFailed: 'verification_failed',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
