@@ -5,12 +5,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { hfloginBin, isolatedProfile, recordBrowser, runHflogin } from '../helpers/hfloginProcess.js';
+import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 
 const tmux = tmuxAvailability();
 
-/** First-run setup and progress, in a real terminal (tmux). */
+/** First-run setup and progress, in a real terminal (tmux); without one: test/inprocess/setup.test.ts. */
 describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', () => {
   let emulator: Emulator;
   let terminal: TerminalSession | undefined;
@@ -74,15 +74,6 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     });
   });
 
-  it('without a terminal, config init never prompts: exit 2 naming the flags and variables', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(['config', 'init'], isolated.env);
-    expect(await run.exit).toBe(2);
-    expect(run.stderr()).toContain('needs a terminal');
-    expect(run.stderr()).toContain('HFLOGIN_ENDPOINT');
-    expect(existsSync(join(isolated.configDir, 'config.json'))).toBe(false);
-  });
-
   it('offers the setup on a first login, then signs in, with a spinner while it waits', async () => {
     const isolated = isolatedProfile();
     terminal = TerminalSession.start(
@@ -108,19 +99,5 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     expect(screen).toContain('Signed in as alice-hf (Hugging Face)');
     // The spinner cleared its line: no spinner frame is left beside the result.
     expect(screen).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting[^\n]*\n[^\n]*\[exit/);
-  });
-
-  it('shows no spinner without a terminal', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-      isolated.env,
-    );
-    await run.signInUrl;
-    await expect.poll(() => run.stderr()).toContain('Waiting for the sign-in to finish');
-    run.child.kill('SIGINT');
-    expect(await run.exit).toBe(130);
-    expect(run.stderr()).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    expect(run.stderr()).not.toContain('\u001b[');
   });
 });
