@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,7 +9,10 @@ import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 
 const tmux = tmuxAvailability();
 
-/** First-run setup and progress, in a real terminal (tmux); without one: test/inprocess/setup.test.ts. */
+/**
+ * The first-run offer and the spinner, in a real terminal (tmux). config init on a (fake) terminal:
+ * test/inprocess/terminal.test.ts; without one: test/inprocess/setup.test.ts.
+ */
 describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', () => {
   let emulator: Emulator;
   let terminal: TerminalSession | undefined;
@@ -33,12 +35,6 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     NO_COLOR: '1',
     ...extra,
   });
-  const profileIn = (isolated: ReturnType<typeof isolatedProfile>) =>
-    (
-      JSON.parse(readFileSync(join(isolated.configDir, 'config.json'), 'utf8')) as {
-        profiles: Record<string, unknown>;
-      }
-    ).profiles[isolated.profile];
 
   /** Answers config init's questions; the first endpoint is wrong, to see the check refuse it. */
   async function answerSetup(session: TerminalSession) {
@@ -58,21 +54,6 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     await session.waitFor(/Social connector to go straight to/);
     session.press('Enter');
   }
-
-  it('config init asks, checks the endpoint by its discovery, and saves the profile', async () => {
-    const isolated = isolatedProfile();
-    terminal = TerminalSession.start(command('config', 'init'), environment(isolated));
-    await answerSetup(terminal);
-    await terminal.waitFor(/\[exit \d+\]/);
-    expect(terminal.screen()).toContain('[exit 0]');
-    expect(terminal.screen()).toContain(`Saved profile "${isolated.profile}"`);
-    expect(profileIn(isolated)).toEqual({
-      endpoint: emulator.endpoint,
-      appId: emulator.appId,
-      deviceAppId: emulator.deviceAppId,
-      connector: 'huggingface',
-    });
-  });
 
   it('offers the setup on a first login, then signs in, with a spinner while it waits', async () => {
     const isolated = isolatedProfile();

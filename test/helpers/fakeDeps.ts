@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { CommandDeps } from '../../src/commands/deps.js';
 import { configDirScope } from '../../src/config/paths.js';
 import type { BrowserResult } from '../../src/io/browser.js';
-import { FileStore } from '../../src/storage/fileStore.js';
+import { storageUnavailable } from '../../src/storage/errors.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
+import { openStore } from '../../src/storage/openStore.js';
 import { browseToCallback } from './httpUserAgent.js';
 
 /**
@@ -104,6 +105,23 @@ export interface FakeDepsOptions extends Partial<CommandDeps> {
   keyring?: MemoryKeyring;
   /** The browser `$BROWSER=fakeBrowserCommand` opens (unless `openBrowser` is given). */
   browser?: FakeBrowser;
+  /** Run on a terminal: stdin and stderr are TTYs (keys are typed into stdin). */
+  terminal?: boolean;
+  /** The keychain's native addon fails to load, with this error (openStore('keychain') throws). */
+  keychainAddonFails?: Error;
+}
+
+/**
+ * A stream that says it is a terminal, as process.stdin/stderr do on one. Like process.stderr it is
+ * stdio (`_isStdio`): a stream piped into it (a prompt's output) does not end it when it ends.
+ */
+function asTerminal<T extends PassThrough>(stream: T, input: boolean): T {
+  return Object.assign(stream, {
+    isTTY: true,
+    columns: 120,
+    rows: 40,
+    ...(input ? { setRawMode: () => stream } : { _isStdio: true }),
+  });
 }
 
 /**
@@ -112,9 +130,20 @@ export interface FakeDepsOptions extends Partial<CommandDeps> {
  * directory as the real keychain's are; `interrupt()` is the person's Ctrl+C.
  */
 export function fakeDeps(options: FakeDepsOptions = {}) {
-  const { keyring = new MemoryKeyring(), browser = new FakeBrowser(), ...overrides } = options;
+  const {
+    keyring = new MemoryKeyring(),
+    browser = new FakeBrowser(),
+    terminal = false,
+    keychainAddonFails,
+    ...overrides
+  } = options;
+  const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  if (terminal) {
+    asTerminal(stdin, true);
+    asTerminal(stderr, false);
+  }
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -122,7 +151,7 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
   const ctrlC = new AbortController();
   const env = overrides.env ?? {};
   const deps: CommandDeps = {
-    stdin: new PassThrough(),
+    stdin,
     stdout,
     stderr,
     env,
@@ -130,8 +159,12 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
     signal: ctrlC.signal,
     critical: (work) => work(),
     openBrowser: fakeOpener(env, browser),
-    openStore: async (kind, dir) =>
-      kind === 'file' ? new FileStore(dir) : new KeychainStore(keyring, configDirScope(dir)),
+    openStore: async (kind, dir) => {
+      // As src/storage/openStore.ts does, with the fake keychain for the OS's.
+      if (kind === 'file') return openStore(kind, dir);
+      if (keychainAddonFails) throw storageUnavailable('OS keychain', keychainAddonFails);
+      return new KeychainStore(keyring, configDirScope(dir));
+    },
     ...overrides,
   };
   return {
@@ -140,5 +173,7 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
     browser,
     output: () => ({ out, err }),
     interrupt: () => ctrlC.abort(),
+    /** Types into stdin, as the person does at a terminal ("\r" is Enter). */
+    type: (text: string) => stdin.write(text),
   };
 }

@@ -58,6 +58,8 @@ export interface InProcessRun {
   signInUrl: Promise<URL>;
   /** The person's Ctrl+C. */
   interrupt: () => void;
+  /** Types at the terminal (with `terminal: true`); "\r" is Enter. */
+  type: (text: string) => void;
   browser: FakeBrowser;
 }
 
@@ -66,12 +68,22 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** What the person does in the browser hflogin opens: by default, sign in as alice-hf. */
   browser?: BrowserDecision;
+  /** On a terminal (stdin and stderr are TTYs); by default, as in a script. */
+  terminal?: boolean;
+  /** The keychain's native addon fails to load, with this error. */
+  keychainAddonFails?: Error;
 }
 
 /** `hflogin <args>` on the fake host, in this process: `main(argv, fakeDeps(…))`. */
 export function hflogin(host: FakeHost, args: string[], options: RunOptions = {}): InProcessRun {
   const browser = new FakeBrowser(options.browser);
-  const io = fakeDeps({ env: { ...host.env, ...options.env }, keyring: host.keyring, browser });
+  const io = fakeDeps({
+    env: { ...host.env, ...options.env },
+    keyring: host.keyring,
+    browser,
+    terminal: options.terminal,
+    keychainAddonFails: options.keychainAddonFails,
+  });
   let found: (url: URL) => void;
   const signInUrl = new Promise<URL>((resolve) => (found = resolve));
   io.deps.stderr.on('data', () => {
@@ -89,6 +101,7 @@ export function hflogin(host: FakeHost, args: string[], options: RunOptions = {}
     stderr: () => io.output().err,
     signInUrl,
     interrupt: io.interrupt,
+    type: (text) => void io.type(text),
     browser,
   };
 }
