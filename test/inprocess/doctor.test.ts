@@ -127,4 +127,17 @@ describe('hflogin doctor', () => {
       after?.();
     }
   });
+
+  it('over SSH without $BROWSER, says no browser will open and how to sign in anyway', async () => {
+    const host = setup(emulator.endpoint, {}, { BROWSER: '', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' });
+    const { code, report, failed } = await doctor(host);
+    expect(code).toBe(1);
+    expect(failed).toEqual(['browser']);
+    expect(report.checks.find((check) => check.name === 'browser')).toEqual({
+      name: 'browser',
+      ok: false,
+      detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
+      fix: 'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',
+    });
+  });
 });

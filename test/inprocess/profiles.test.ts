@@ -120,6 +120,28 @@ describe('profiles, status, config and logout --all', () => {
     });
   });
 
+  it('config set checks each setting: the device-flow app, the connector (or none), never an empty app ID', async () => {
+    expect(await run(['config', 'set', 'device-app-id', 'dev-app']).exit).toBe(0);
+    expect(await run(['config', 'set', 'connector', 'none']).exit).toBe(0);
+    const list = run(['config', 'list']);
+    expect(await list.exit).toBe(0);
+    expect(list.stdout()).toBe('device-app-id=dev-app\nconnector=none\n');
+
+    const connector = run(['config', 'set', 'connector', 'hugging face']);
+    expect(await connector.exit).toBe(2);
+    expect(connector.stderr()).toBe(
+      'Error: "hugging face" is not a connector target.\nHint: Use e.g. huggingface, or none for Logto\'s own page.\n',
+    );
+    const empty = run(['config', 'set', 'app-id', ' ']);
+    expect(await empty.exit).toBe(2);
+    expect(empty.stderr()).toBe('Error: app-id cannot be empty.\n');
+    const unknown = run(['config', 'unset', 'nope']);
+    expect(await unknown.exit).toBe(2);
+    expect(unknown.stderr()).toContain(
+      'Hint: Settings: endpoint, app-id, device-app-id, connector, storage.',
+    );
+  });
+
   it('resolves the tenant flag > environment > profile', async () => {
     expect(await run(['config', 'set', 'endpoint', 'https://profile.example']).exit).toBe(0);
     expect(await run(['config', 'set', 'app-id', 'profile-app']).exit).toBe(0);

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 
+import { version } from '../../src/version.js';
 import { fakeHost, hflogin } from '../helpers/inProcess.js';
 
-/** `hflogin completion` and the help around it (bash itself loading the script: test/e2e/completion.test.ts). */
-describe('shell completion', () => {
+/**
+ * The command line itself: --version, completion scripts, suggestions and help (bash loading the
+ * script: test/e2e/completion.test.ts; the built binary: test/e2e/cli.test.ts).
+ */
+describe('the command line', () => {
   const run = (...args: string[]) => hflogin(fakeHost(), args);
+
+  it('answers --version and -V with the version alone', async () => {
+    for (const flag of ['--version', '-V']) {
+      const probe = run(flag);
+      expect(await probe.exit).toBe(0);
+      expect(probe.stdout()).toBe(`${version}\n`);
+      expect(probe.stderr()).toBe('');
+    }
+  });
 
   it('prints zsh and fish scripts, and refuses other shells with exit 2', async () => {
     const zsh = run('completion', 'zsh');
