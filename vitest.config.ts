@@ -11,9 +11,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     exclude: ['test/logto/**', '**/node_modules/**'],
-    // Browser and emulator tests start real processes; two cores, so two files at a time.
     pool: 'forks',
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Fails a test that asserts nothing (a test that asserts nothing is a defect).
@@ -21,10 +19,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'in-process', include: ['test/unit/**/*.test.ts', 'test/inprocess/**/*.test.ts'] },
+        test: {
+          name: 'in-process',
+          include: ['test/unit/**/*.test.ts', 'test/inprocess/**/*.test.ts'],
+          // Its files mostly wait (on timers, on the emulator), so more files than cores at a time.
+          maxWorkers: 4,
+        },
       },
-      { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+      // Browser and emulator tests start real processes; two cores, so two files at a time.
+      {
+        extends: true,
+        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], maxWorkers: 2 },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], maxWorkers: 2 } },
     ],
     coverage: {
       provider: 'v8',
