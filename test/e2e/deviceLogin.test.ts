@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
+import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
+import { deviceLoginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 const chromium = chromiumAvailability();
 
@@ -16,50 +15,21 @@ const chromium = chromiumAvailability();
  * nobody approves it (expiry, --timeout, a missing app ID): test/inprocess/deviceLogin.test.ts.
  */
 describe.skipIf(chromium.skip)('device flow sign-in', () => {
-  let emulator: Emulator;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let visited: string[];
+  const emulator = useEmulator();
+  const browser = useChromium();
   let isolated: ReturnType<typeof isolatedProfile>;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await emulator?.close();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     isolated = isolatedProfile();
     // Fast polling for tests: the emulator advertises a 1 s interval.
     emulator.options.deviceFlow = { interval: 1, slowDown: true };
-    context = await browser.newContext();
-    page = await context.newPage();
-    visited = trackNavigations(page);
   });
-  afterEach(async () => {
-    await context.close();
+  afterEach(() => {
     emulator.options.deviceFlow = { interval: null, slowDown: false };
-    emulator.options.ttl.deviceCode = 600;
   });
 
   const loginDevice = (...args: string[]) =>
-    runHflogin(
-      [
-        'login',
-        '--device',
-        '--endpoint',
-        emulator.endpoint,
-        '--device-app-id',
-        emulator.deviceAppId,
-        '--storage',
-        'file',
-        ...args,
-      ],
-      isolated.env,
-    );
+    runHflogin(deviceLoginArgs(emulator, '--storage', 'file', ...args), isolated.env);
 
   async function verificationUrl(run: HfloginRun): Promise<{ url: string; code: string }> {
     // The last line of the device instructions: the URL, code and QR code are all out by then.
@@ -75,20 +45,20 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(url).toBe(`${emulator.endpoint}/device?user_code=${encodeURIComponent(code)}`);
     expect(run.stderr()).toMatch(/[▀▄█]{20,}/);
 
-    await page.goto(url);
-    await page.locator('#device-confirm-page').waitFor();
-    expect(await page.locator('#device-user-code-shown').textContent()).toBe(code);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.locator('#device-confirm-page').waitFor();
+    expect(await browser.page.locator('#device-user-code-shown').textContent()).toBe(code);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
 
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain(
       `Signed in as alice-hf (Hugging Face) to ${new URL(emulator.endpoint).host}`,
     );
     // direct_sign_in reaches Hugging Face in the device flow too: Logto's sign-in page never showed.
-    expect(visited).toContain('/oauth/authorize');
-    expect(visited).not.toContain('/sign-in');
+    expect(browser.visited).toContain('/oauth/authorize');
+    expect(browser.visited).not.toContain('/sign-in');
 
     const session = parseSession(
       (await (await storeFor('file', isolated.configDir)).load(isolated.profile))!,
@@ -111,9 +81,9 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     const started = Date.now();
     const run = loginDevice();
     const { url, code } = await verificationUrl(run);
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain('poll less often: every 6 s');
     // This sign-in's device code: the emulator keeps every code this file's tests polled.
@@ -154,10 +124,10 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(authorization?.params.resource).toEqual([api]);
     expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
 
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
     expect(await run.exit).toBe(0);
 
     const token = runHflogin(['token', '--resource', api, '--json'], isolated.env);
@@ -175,10 +145,10 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     } finally {
       emulator.options.networkFault = null;
     }
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
 
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toMatch(
@@ -195,8 +165,8 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
   it('exits 1 when the person cancels on the device page', async () => {
     const run = loginDevice();
     const { url } = await verificationUrl(run);
-    await page.goto(url);
-    await page.click('#device-abort');
+    await browser.page.goto(url);
+    await browser.page.click('#device-abort');
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain('denied on the device page');
   });

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
+import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
+import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 const chromium = chromiumAvailability();
 const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
@@ -20,37 +19,20 @@ const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServ
  * page and no real signal runs in-process: test/inprocess/login.test.ts.
  */
 describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to end', () => {
-  let emulator: Emulator;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let visited: string[];
+  const emulator = useEmulator();
+  const browser = useChromium();
   let isolated: ReturnType<typeof isolatedProfile>;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await emulator?.close();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     isolated = isolatedProfile();
-    context = await browser.newContext();
-    page = await context.newPage();
-    visited = trackNavigations(page);
   });
   afterEach(async () => {
-    await context.close();
     emulator.options.huggingFaceConnector = true;
-    emulator.setFault(null);
     // Leave nothing in the shared keyring.
     await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
   });
 
-  const tenant = () => ['--endpoint', emulator.endpoint, '--app-id', emulator.appId];
-  const login = (...args: string[]) => runHflogin(['login', ...tenant(), ...args], isolated.env);
+  const login = (...args: string[]) => runHflogin(loginArgs(emulator, ...args), isolated.env);
   const keychainSession = async () => {
     const text = await (await storeFor('keychain', isolated.configDir)).load(isolated.profile);
     return text === null ? null : parseSession(text);
@@ -58,23 +40,23 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
 
   /** The person signs in at Hugging Face as `user` in Chromium. */
   async function signInAtHuggingFace(run: HfloginRun, user = 'alice-hf') {
-    await page.goto((await run.signInUrl).href);
-    await page.click(`#hf-user-${user}`);
+    await browser.page.goto((await run.signInUrl).href);
+    await browser.page.click(`#hf-user-${user}`);
   }
 
   it('signs in with Hugging Face preselected, says who, and keeps the session in the keychain', async () => {
     const run = login();
     await signInAtHuggingFace(run);
-    await page.locator('#hflogin-success').waitFor();
+    await browser.page.locator('#hflogin-success').waitFor();
     expect(await run.exit).toBe(0);
 
     expect(run.stderr()).toContain(
       `Signed in as alice-hf (Hugging Face) to ${new URL(emulator.endpoint).host}`,
     );
-    expect(await page.locator('#hflogin-success h1').textContent()).toBe('Signed in as alice-hf');
+    expect(await browser.page.locator('#hflogin-success h1').textContent()).toBe('Signed in as alice-hf');
     // Hugging Face was preselected: Logto's sign-in page never appeared.
-    expect(visited).not.toContain('/sign-in');
-    expect(visited).toContain('/oauth/authorize');
+    expect(browser.visited).not.toContain('/sign-in');
+    expect(browser.visited).toContain('/oauth/authorize');
 
     // The URL hflogin built, and $BROWSER got exactly it as its only argument.
     const url = await run.signInUrl;
@@ -116,20 +98,20 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
   it("shows Logto's sign-in page with --no-connector", async () => {
     const run = login('--no-connector');
     expect((await run.signInUrl).searchParams.has('direct_sign_in')).toBe(false);
-    await page.goto((await run.signInUrl).href);
-    await page.locator('#sign-in-page').waitFor();
-    await page.click('#social-huggingface');
-    await page.click('#hf-user-alice-hf');
+    await browser.page.goto((await run.signInUrl).href);
+    await browser.page.locator('#sign-in-page').waitFor();
+    await browser.page.click('#social-huggingface');
+    await browser.page.click('#hf-user-alice-hf');
     expect(await run.exit).toBe(0);
   });
 
   it('lands on the sign-in page when the Hugging Face connector is disabled in Logto', async () => {
     emulator.options.huggingFaceConnector = false;
     const run = login('--login-hint', 'lee');
-    await page.goto((await run.signInUrl).href);
-    await page.locator('#sign-in-page').waitFor();
-    await page.fill('#password', 'correct-horse-battery');
-    await page.click('#sign-in-submit');
+    await browser.page.goto((await run.signInUrl).href);
+    await browser.page.locator('#sign-in-page').waitFor();
+    await browser.page.fill('#password', 'correct-horse-battery');
+    await browser.page.click('#sign-in-submit');
     expect(await run.exit).toBe(0);
     // No Hugging Face identity: named by their Logto name.
     expect(run.stderr()).toContain('Signed in as Lee Logto to');
@@ -138,20 +120,20 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
   it('opens sign-up with --sign-up', async () => {
     const run = login('--sign-up', '--no-connector');
     expect((await run.signInUrl).searchParams.get('first_screen')).toBe('register');
-    await page.goto((await run.signInUrl).href);
-    await page.locator('#register-page').waitFor();
+    await browser.page.goto((await run.signInUrl).href);
+    await browser.page.locator('#register-page').waitFor();
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
   });
 
   it('exits 1 with the reason when the person denies at Hugging Face, and stores nothing', async () => {
     const run = login();
-    await page.goto((await run.signInUrl).href);
-    await page.click('#hf-deny');
-    await page.locator('#hflogin-error').waitFor();
+    await browser.page.goto((await run.signInUrl).href);
+    await browser.page.click('#hf-deny');
+    await browser.page.locator('#hflogin-error').waitFor();
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toMatch(/refused: access_denied \(Hugging Face: The user denied access\)/);
-    expect(await page.locator('#hflogin-error-message').textContent()).toContain('access_denied');
+    expect(await browser.page.locator('#hflogin-error-message').textContent()).toContain('access_denied');
     expect(await keychainSession()).toBeNull();
     expect(existsSync(isolated.configDir)).toBe(false);
   });

@@ -1,8 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { main } from '../../src/cli.js';
 import type { StorageKind } from '../../src/config/profiles.js';
 import { parseSession, serializeSession, type StoredSession } from '../../src/session/session.js';
@@ -15,6 +10,7 @@ import {
   MemoryKeyring,
   type BrowserDecision,
 } from './fakeDeps.js';
+import { isolatedProfile } from './hfloginProcess.js';
 import { seedSignedInSession } from './seedSession.js';
 
 /**
@@ -28,25 +24,66 @@ export interface FakeHost {
   profile: string;
   keyring: MemoryKeyring;
   env: NodeJS.ProcessEnv;
+  /** The store hflogin itself opens for `kind` here (this host's keychain, or its config directory). */
+  store(kind: StorageKind): Promise<SecretStore>;
+  /** The stored session of the host's profile, or null. */
+  session(kind: StorageKind): Promise<StoredSession | null>;
+  /** Rewrites the stored session with its access token expired `ago` ms ago; returns what it wrote. */
+  expire(kind: StorageKind, ago?: number): Promise<StoredSession>;
+  /** A signed-in profile without a browser (test/helpers/seedSession.ts), in this host's store. */
+  seed(
+    emulator: Emulator,
+    kind: StorageKind,
+    request?: Parameters<typeof seedSignedInSession>[2],
+    profile?: string,
+  ): Promise<StoredSession>;
 }
 
-export function fakeHost(env: NodeJS.ProcessEnv = {}): FakeHost {
-  const root = mkdtempSync(join(tmpdir(), 'hflogin-inprocess-'));
-  const configDir = join(root, 'config');
-  const profile = `p-${randomBytes(5).toString('hex')}`;
-  return {
-    root,
-    configDir,
+/**
+ * `share`: another host's keychain and profile name (another config directory, one keychain), or
+ * just a profile name of the test's choosing.
+ */
+export function fakeHost(
+  env: NodeJS.ProcessEnv = {},
+  share?: Partial<Pick<FakeHost, 'keyring' | 'profile'>>,
+): FakeHost {
+  const isolated = isolatedProfile();
+  const profile = share?.profile ?? isolated.profile;
+  const keyring = share?.keyring ?? new MemoryKeyring();
+  const host: FakeHost = {
+    root: isolated.root,
+    configDir: isolated.configDir,
     profile,
-    keyring: new MemoryKeyring(),
+    keyring,
     env: {
-      HFLOGIN_CONFIG_DIR: configDir,
+      HFLOGIN_CONFIG_DIR: isolated.configDir,
       HFLOGIN_PROFILE: profile,
       BROWSER: fakeBrowserCommand,
       NO_COLOR: '1',
       ...env,
     },
+    store: (kind) => fakeDeps({ keyring }).deps.openStore(kind, isolated.configDir),
+    async session(kind) {
+      const text = await (await host.store(kind)).load(profile);
+      return text === null ? null : parseSession(text);
+    },
+    async expire(kind, ago = 1_000) {
+      const session = (await host.session(kind))!;
+      const expired = { ...session, accessTokenExpiresAt: new Date(Date.now() - ago).toISOString() };
+      await (await host.store(kind)).save(profile, serializeSession(expired));
+      return expired;
+    },
+    async seed(emulator, kind, request, name = profile) {
+      const target = {
+        configDir: isolated.configDir,
+        profile: name,
+        storage: kind,
+        store: await host.store(kind),
+      };
+      return seedSignedInSession(emulator, target, request);
+    },
   };
+  return host;
 }
 
 /** One run of `main()`, shaped like a process run: its exit, its output, the sign-in URL. */
@@ -104,41 +141,4 @@ export function hflogin(host: FakeHost, args: string[], options: RunOptions = {}
     type: (text) => void io.type(text),
     browser,
   };
-}
-
-/** The store hflogin itself opens for `kind` on this host (its keychain, or its config directory). */
-export function hostStore(host: FakeHost, kind: StorageKind): Promise<SecretStore> {
-  return fakeDeps({ keyring: host.keyring }).deps.openStore(kind, host.configDir);
-}
-
-/** The host's stored session of its profile, or null. */
-export async function storedSession(host: FakeHost, kind: StorageKind): Promise<StoredSession | null> {
-  const text = await (await hostStore(host, kind)).load(host.profile);
-  return text === null ? null : parseSession(text);
-}
-
-/** Rewrites the stored session with its access token expired `ago` ms ago; returns what it wrote. */
-export async function expireSession(host: FakeHost, kind: StorageKind, ago = 1_000): Promise<StoredSession> {
-  const session = (await storedSession(host, kind))!;
-  const expired: StoredSession = {
-    ...session,
-    accessTokenExpiresAt: new Date(Date.now() - ago).toISOString(),
-  };
-  await (await hostStore(host, kind)).save(host.profile, serializeSession(expired));
-  return expired;
-}
-
-/** A signed-in profile on the host without a browser (test/helpers/seedSession.ts), in its own store. */
-export async function seedHostSession(
-  emulator: Emulator,
-  host: FakeHost,
-  storage: StorageKind,
-  request?: Parameters<typeof seedSignedInSession>[2],
-  profile = host.profile,
-): Promise<StoredSession> {
-  return seedSignedInSession(
-    emulator,
-    { configDir: host.configDir, profile, storage, store: await hostStore(host, storage) },
-    request,
-  );
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { fakeHost, hflogin } from '../helpers/inProcess.js';
-import { useEmulator } from '../helpers/useEmulator.js';
+import { deviceLoginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /**
  * `hflogin login --device` where nobody approves the code (approving it on the device pages, and
@@ -19,17 +19,7 @@ describe('device flow sign-in', () => {
   });
 
   const loginDevice = (...args: string[]) =>
-    hflogin(fakeHost(), [
-      'login',
-      '--device',
-      '--endpoint',
-      emulator.endpoint,
-      '--device-app-id',
-      emulator.deviceAppId,
-      '--storage',
-      'file',
-      ...args,
-    ]);
+    hflogin(fakeHost(), deviceLoginArgs(emulator, '--storage', 'file', ...args));
 
   /** The device codes this test's run was given (the emulator is shared by the file's tests). */
   function newDeviceCodes(before: Set<string>): string[] {

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -9,14 +8,8 @@ import { FileStore } from '../../src/storage/fileStore.js';
 import { fakeHost, hflogin } from '../helpers/inProcess.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
-/** A loopback port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback endpoint nothing listens on (the discard port). */
+const deadEndpoint = 'http://127.0.0.1:9';
 
 /** A host whose profile's (file-stored) session points at `endpoint`. */
 function hostWithSession(endpoint: string) {
@@ -85,7 +78,7 @@ describe('failures that must be clear and lose nothing', () => {
   });
 
   it('whoami exits 5 when the provider is unreachable, and leaves the session alone', async () => {
-    const host = hostWithSession(`http://127.0.0.1:${await deadPort()}`);
+    const host = hostWithSession(deadEndpoint);
     const path = new FileStore(host.configDir).pathFor(host.profile);
     const run = hflogin(host, ['whoami']);
     expect(await run.exit).toBe(5);
@@ -94,7 +87,7 @@ describe('failures that must be clear and lose nothing', () => {
   });
 
   it('logout still removes the local session when the provider is unreachable, and says so', async () => {
-    const host = hostWithSession(`http://127.0.0.1:${await deadPort()}`);
+    const host = hostWithSession(deadEndpoint);
     const path = new FileStore(host.configDir).pathFor(host.profile);
     const run = hflogin(host, ['logout']);
     expect(await run.exit).toBe(0);

@@ -7,14 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSession } from '../../src/session/session.js';
 import { FileStore } from '../../src/storage/fileStore.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
-import {
-  fakeHost,
-  hflogin,
-  hostStore,
-  storedSession,
-  type FakeHost,
-  type RunOptions,
-} from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost, type RunOptions } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
@@ -34,7 +27,7 @@ describe('login, whoami, logout', () => {
 
   const login = (args: string[] = [], options?: RunOptions) =>
     hflogin(host, loginArgs(emulator, ...args), options);
-  const keychainSession = () => storedSession(host, 'keychain');
+  const keychainSession = () => host.session('keychain');
 
   it('whoami (human and --json) then logout, after which the old refresh token is dead at the provider', async () => {
     expect(await login().exit).toBe(0);
@@ -152,7 +145,7 @@ describe('login, whoami, logout', () => {
     expect(await login().exit).toBe(0);
     const before = (await keychainSession())!;
     // Within the refresh margin: an hour-long access token with 30 s left is refreshed first.
-    const store = await hostStore(host, 'keychain');
+    const store = await host.store('keychain');
     await store.save(
       host.profile,
       JSON.stringify({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { fakeHost, hflogin } from '../helpers/inProcess.js';
-import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
+import { deviceLoginArgs, loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 function events(stdout: string): Array<Record<string, unknown>> {
   return stdout
@@ -52,19 +52,10 @@ describe('login --json', () => {
   });
 
   it('emits the device code for --device', async () => {
-    const run = hflogin(fakeHost(), [
-      'login',
-      '--json',
-      '--device',
-      '--endpoint',
-      emulator.endpoint,
-      '--device-app-id',
-      emulator.deviceAppId,
-      '--storage',
-      'file',
-      '--timeout',
-      '2',
-    ]);
+    const run = hflogin(
+      fakeHost(),
+      deviceLoginArgs(emulator, '--json', '--storage', 'file', '--timeout', '2'),
+    );
     expect(await run.exit).toBe(124);
     const lines = events(run.stdout());
     expect(lines.map((line) => line.event)).toEqual(['device', 'waiting', 'error']);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { StoredSession } from '../../src/session/session.js';
-import { fakeHost, hflogin, hostStore, seedHostSession, type FakeHost } from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
 /**
@@ -31,8 +31,8 @@ describe('network faults: clear exits, and the stored session untouched', () => 
 
   /** The host's (file-stored) session with an expired access token, so commands refresh. */
   async function expiredSession() {
-    const session = await seedHostSession(emulator, host, 'file');
-    const store = await hostStore(host, 'file');
+    const session = await host.seed(emulator, 'file');
+    const store = await host.store('file');
     await store.save(
       host.profile,
       JSON.stringify({ ...session, accessTokenExpiresAt: new Date(0).toISOString() } satisfies StoredSession),

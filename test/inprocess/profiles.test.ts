@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { StoredSession } from '../../src/session/session.js';
-import { fakeHost, hflogin, hostStore, seedHostSession, type FakeHost } from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
@@ -14,8 +14,7 @@ describe('profiles, status, config and logout --all', () => {
   let host: FakeHost;
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     hflogin(host, args, { env: { HFLOGIN_PROFILE: '', ...env } });
-  const seed = (profile: string, user = 'alice-hf') =>
-    seedHostSession(emulator, host, 'file', { user }, profile);
+  const seed = (profile: string, user = 'alice-hf') => host.seed(emulator, 'file', { user }, profile);
 
   beforeEach(() => {
     host = fakeHost();
@@ -24,7 +23,7 @@ describe('profiles, status, config and logout --all', () => {
   it('status lists every profile with its state and exits by the active one', async () => {
     await seed('default');
     const work = await seed('work', 'bob-hf');
-    const store = await hostStore(host, 'file');
+    const store = await host.store('file');
     await store.save(
       'work',
       JSON.stringify({ ...work, accessTokenExpiresAt: new Date(0).toISOString() } satisfies StoredSession),
@@ -166,7 +165,7 @@ describe('profiles, status, config and logout --all', () => {
     expect(await logout.exit).toBe(0);
     expect(logout.stderr()).toContain('profile "default"');
     expect(logout.stderr()).toContain('profile "work"');
-    const store = await hostStore(host, 'file');
+    const store = await host.store('file');
     expect(await store.load('default')).toBeNull();
     expect(await store.load('work')).toBeNull();
     const client = await TestClient.discover(emulator);

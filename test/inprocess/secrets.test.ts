@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { serializeSession } from '../../src/session/session.js';
-import { fakeHost, hflogin, hostStore, storedSession } from '../helpers/inProcess.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 function filesUnder(dir: string): string[] {
@@ -29,11 +29,11 @@ describe('secrets never leak', () => {
 
   /** Every stored token expired, so the next command refreshes (rotating the refresh token). */
   async function expireTokens() {
-    const session = (await storedSession(host, 'keychain'))!;
+    const session = (await host.session('keychain'))!;
     const past = new Date(Date.now() - 1000).toISOString();
     session.accessTokenExpiresAt = past;
     for (const token of Object.values(session.audiences ?? {})) token.expiresAt = past;
-    await (await hostStore(host, 'keychain')).save(host.profile, serializeSession(session));
+    await (await host.store('keychain')).save(host.profile, serializeSession(session));
   }
 
   async function run(args: string[], mayCarryToken = false) {

@@ -4,20 +4,12 @@ import { describe, expect, it } from 'vitest';
 
 import { FileStore } from '../../src/storage/fileStore.js';
 import type { Emulator } from '../emulator/index.js';
-import {
-  expireSession,
-  fakeHost,
-  hflogin,
-  hostStore,
-  seedHostSession,
-  storedSession,
-  type FakeHost,
-} from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
 /** Whether Logto would still honour the stored refresh token: the grant is alive. */
 async function grantAlive(emulator: Emulator, host: FakeHost) {
-  const session = (await storedSession(host, 'keychain'))!;
+  const session = (await host.session('keychain'))!;
   const grantId = (await emulator.provider.RefreshToken.find(session.refreshToken!))?.grantId;
   return grantId !== undefined && emulator.grantAlive(grantId);
 }
@@ -37,10 +29,9 @@ describe('the session is never lost or crossed', () => {
     it('each sees its own user; logout in one leaves the other; another tenant in force is refused', async () => {
       // The same profile name in both: before, both used the one keychain item `session:<profile>`.
       const a = fakeHost();
-      const other = fakeHost({ HFLOGIN_PROFILE: a.profile });
-      const b: FakeHost = { ...other, profile: a.profile, keyring: a.keyring };
-      await seedHostSession(tenantA, a, 'keychain', { user: 'alice-hf' });
-      await seedHostSession(tenantB, b, 'keychain', { user: 'somchai-hf' });
+      const b = fakeHost({}, a);
+      await a.seed(tenantA, 'keychain', { user: 'alice-hf' });
+      await b.seed(tenantB, 'keychain', { user: 'somchai-hf' });
 
       const whoamiA = hflogin(a, ['whoami', '--json']);
       const whoamiB = hflogin(b, ['whoami', '--json']);
@@ -62,7 +53,7 @@ describe('the session is never lost or crossed', () => {
 
       const logoutB = hflogin(b, ['logout']);
       expect(await logoutB.exit).toBe(0);
-      expect(await storedSession(b, 'keychain')).toBeNull();
+      expect(await b.session('keychain')).toBeNull();
       const stillA = hflogin(a, ['whoami']);
       expect(await stillA.exit).toBe(0);
       expect(stillA.stdout()).toContain('alice-hf');
@@ -79,9 +70,9 @@ describe('the session is never lost or crossed', () => {
   describe('refresh answers are checked like sign-ins', () => {
     it('a refresh whose ID token names another sub: exit 1, naming it, nothing saved', async () => {
       const host = fakeHost();
-      await seedHostSession(tenantA, host, 'keychain');
-      await expireSession(host, 'keychain');
-      const before = await (await hostStore(host, 'keychain')).load(host.profile);
+      await host.seed(tenantA, 'keychain');
+      await host.expire('keychain');
+      const before = await (await host.store('keychain')).load(host.profile);
       tenantA.options.refreshFault = 'id_token_other_sub';
       try {
         const run = hflogin(host, ['token']);
@@ -92,13 +83,13 @@ describe('the session is never lost or crossed', () => {
       } finally {
         tenantA.options.refreshFault = null;
       }
-      expect(await (await hostStore(host, 'keychain')).load(host.profile)).toBe(before);
+      expect(await (await host.store('keychain')).load(host.profile)).toBe(before);
     });
 
     it('an answer that fails a check after Logto rotated the token keeps the rotated refresh token: the grant lives', async () => {
       const host = fakeHost();
-      await seedHostSession(strict, host, 'keychain');
-      const expired = await expireSession(host, 'keychain');
+      await host.seed(strict, 'keychain');
+      const expired = await host.expire('keychain');
       // The provider's clock is two hours behind: its ID token expired an hour ago, refused.
       strict.options.clockSkewSeconds = -7200;
       try {
@@ -109,7 +100,7 @@ describe('the session is never lost or crossed', () => {
       } finally {
         strict.options.clockSkewSeconds = 0;
       }
-      const kept = (await storedSession(host, 'keychain'))!;
+      const kept = (await host.session('keychain'))!;
       expect(kept.refreshToken).not.toBe(expired.refreshToken);
       expect(kept.accessToken).toBe(expired.accessToken);
       // With the clocks agreeing again, the kept token refreshes: nothing was lost.
@@ -122,7 +113,7 @@ describe('the session is never lost or crossed', () => {
 
   it('reports a damaged session file with exit 4 and a way out', async () => {
     const host = fakeHost();
-    await seedHostSession(tenantA, host, 'file');
+    await host.seed(tenantA, 'file');
     writeFileSync(new FileStore(host.configDir).pathFor(host.profile), '{"schemaVersion":1,"endp');
     for (const command of [['whoami'], ['token']]) {
       const run = hflogin(host, command);

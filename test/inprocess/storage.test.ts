@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { fakeHost, hflogin, seedHostSession, storedSession } from '../helpers/inProcess.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /** What @napi-rs/keyring's loader throws where libsecret is missing. */
@@ -27,7 +27,7 @@ describe('storage that cannot be used', () => {
 
   it('whoami exits 6 when the session file cannot be read', async () => {
     const host = fakeHost();
-    await seedHostSession(emulator, host, 'file');
+    await host.seed(emulator, 'file');
     const path = join(host.configDir, 'sessions', `${host.profile}.json`);
     rmSync(path);
     mkdirSync(path);
@@ -40,7 +40,7 @@ describe('storage that cannot be used', () => {
 
   it('status says storage-unavailable when the keychain cannot be loaded, and exits 6 for the active profile', async () => {
     const host = fakeHost();
-    await seedHostSession(emulator, host, 'keychain');
+    await host.seed(emulator, 'keychain');
     const json = hflogin(host, ['status', '--json'], { keychainAddonFails: addonFailure });
     expect(await json.exit).toBe(6);
     expect(JSON.parse(json.stdout()).profiles).toEqual([
@@ -66,16 +66,16 @@ describe('storage that cannot be used', () => {
   });
 
   it('logout --all signs out every profile it can, and exits 6 naming the one whose keychain is locked', async () => {
-    const host = fakeHost();
-    await seedHostSession(emulator, host, 'keychain');
-    await seedHostSession(emulator, host, 'file', undefined, 'other');
+    const host = fakeHost({}, { profile: 'a-locked' });
+    await host.seed(emulator, 'keychain');
+    await host.seed(emulator, 'file', undefined, 'b-other');
     host.keyring.failWith = new Error('Platform failure: the collection is locked');
     const run = hflogin(host, ['logout', '--all']);
     expect(await run.exit).toBe(6);
     expect(run.stderr()).toBe(
       [
-        `Signed out of ${new URL(emulator.endpoint).host} (profile "other"): the session was revoked and removed from this machine.`,
-        `Profile "${host.profile}": The OS keychain cannot be used: Platform failure: the collection is locked`,
+        'Profile "a-locked": The OS keychain cannot be used: Platform failure: the collection is locked',
+        `Signed out of ${new URL(emulator.endpoint).host} (profile "b-other"): the session was revoked and removed from this machine.`,
         'Error: The OS keychain cannot be used: Platform failure: the collection is locked',
         keychainHint,
         '',
@@ -83,6 +83,6 @@ describe('storage that cannot be used', () => {
     );
     // The locked profile's session is still there once the keychain opens.
     host.keyring.failWith = undefined;
-    expect((await storedSession(host, 'keychain'))?.huggingface?.username).toBe('alice-hf');
+    expect((await host.session('keychain'))?.huggingface?.username).toBe('alice-hf');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { fakeHost, hflogin, storedSession, type FakeHost, type InProcessRun } from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost, type InProcessRun } from '../helpers/inProcess.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /**
@@ -77,7 +77,7 @@ describe('on a terminal', () => {
     run.type(`${ended}\r`);
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain('Signed in as alice-hf (Hugging Face)');
-    expect((await storedSession(host, 'file'))?.huggingface?.username).toBe('alice-hf');
+    expect((await host.session('file'))?.huggingface?.username).toBe('alice-hf');
   });
 
   it('switches to pasting on p when the opened browser turns out to be elsewhere', async () => {

@@ -3,15 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import {
-  expireSession,
-  fakeHost,
-  hflogin,
-  hostStore,
-  seedHostSession,
-  storedSession,
-  type FakeHost,
-} from '../helpers/inProcess.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
@@ -26,8 +18,8 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   const down = useEmulator();
   let client: TestClient;
   let host: FakeHost;
-  const stored = async () => (await storedSession(host, 'keychain'))!;
-  const storedText = async () => (await hostStore(host, 'keychain')).load(host.profile);
+  const stored = async () => (await host.session('keychain'))!;
+  const storedText = async () => (await host.store('keychain')).load(host.profile);
   const refreshes = () => emulator.stats.tokenRequests.refresh_token ?? 0;
   const token = (...args: string[]) => hflogin(host, ['token', ...args]);
 
@@ -39,7 +31,7 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('prints the stored access token when it is still valid, without a refresh', async () => {
-    const session = await seedHostSession(emulator, host, 'keychain');
+    const session = await host.seed(emulator, 'keychain');
     const before = refreshes();
     const run = token();
     expect(await run.exit).toBe(0);
@@ -49,8 +41,8 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('refreshes an expired token first and saves the rotated refresh token', async () => {
-    const session = await seedHostSession(emulator, host, 'keychain');
-    await expireSession(host, 'keychain');
+    const session = await host.seed(emulator, 'keychain');
+    await host.expire('keychain');
     const run = token('--json');
     expect(await run.exit).toBe(0);
     const output = JSON.parse(run.stdout()) as Record<string, unknown>;
@@ -71,7 +63,7 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('gives a JWT for an API resource (aud = the resource), cached until it expires', async () => {
-    await seedHostSession(emulator, host, 'keychain', {
+    await host.seed(emulator, 'keychain', {
       params: { resource: api, scope: 'openid offline_access profile email identities read:models' },
     });
     const first = token('--resource', api, '--json');
@@ -95,7 +87,7 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('gives an organization token (aud = urn:logto:organization:<id>)', async () => {
-    await seedHostSession(emulator, host, 'keychain', {
+    await host.seed(emulator, 'keychain', {
       params: { scope: 'openid offline_access profile urn:logto:scope:organizations' },
     });
     const run = token('--organization', 'org-open-models');
@@ -111,7 +103,7 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   it('says so when the session lacks the organizations scope, or was not granted the resource — and keeps the grant', async () => {
     // A refused resource spends the refresh token (Logto rotates before it resolves the resource),
     // and only within Logto's reuse grace can hflogin still save the grant.
-    const session = await seedHostSession(graceful, host, 'keychain');
+    const session = await host.seed(graceful, 'keychain');
     const organization = token('--organization', 'org-open-models');
     expect(await organization.exit).toBe(1);
     expect(organization.stderr()).toContain('urn:logto:scope:organizations');
@@ -124,7 +116,7 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
     // Past the grace, the session still refreshes: hflogin kept the refresh token's successor.
     await sleep(3_500);
     expect((await stored()).refreshToken).not.toBe(session.refreshToken);
-    await expireSession(host, 'keychain');
+    await host.expire('keychain');
     const plain = token();
     expect(await plain.exit).toBe(0);
     expect(graceful.stats.refreshTokenReuse).toBe(1);
@@ -132,8 +124,8 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('exits 4 on invalid_grant, keeps the session marked refused, and status and whoami agree', async () => {
-    const session = await seedHostSession(emulator, host, 'keychain');
-    await expireSession(host, 'keychain');
+    const session = await host.seed(emulator, 'keychain');
+    await host.expire('keychain');
     await client.revoke(session.refreshToken!);
     const before = await stored();
     const run = token();
@@ -157,8 +149,8 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
   });
 
   it('exits 5 when the provider is down, leaving the stored session untouched', async () => {
-    await seedHostSession(down, host, 'keychain');
-    await expireSession(host, 'keychain');
+    await host.seed(down, 'keychain');
+    await host.expire('keychain');
     const before = await storedText();
     await down.close();
     const run = token();
