@@ -47,8 +47,17 @@ const tierOf = (path) =>
 
 /** The tiers to run, each with its vitest arguments. */
 function plan() {
-  if (passThrough.includes('--config') || passThrough.some((arg) => arg.startsWith('--config=')))
-    return [{ name: 'tests', coverage: false, keyring: true, args: passThrough }];
+  const config = passThrough.find(
+    (arg, index) => arg.startsWith('--config=') || passThrough[index - 1] === '--config',
+  );
+  if (config !== undefined) {
+    // vitest.logto.config.ts runs as the tier "logto".
+    const name = config
+      .replace(/^--config=/, '')
+      .replace(/^.*\//, '')
+      .replace(/^vitest\.|\.?config\.[cm]?[jt]s$/g, '');
+    return [{ name: name || 'tests', coverage: false, keyring: true, args: passThrough }];
+  }
   const attributed = new Map();
   let unattributed = false;
   for (const arg of passThrough) {
@@ -247,7 +256,7 @@ console.log(
 );
 for (const result of results)
   console.log(
-    `${result.name.padEnd(12)} ${pad(result.passed, 7)} ${pad(result.failed, 7)} ${pad(result.skipped, 8)} ${pad(`${result.seconds.toFixed(1)} s`, 8)}  ${result.lines === undefined ? '' : `lines ${result.lines}%`}`,
+    `${result.name.padEnd(12)} ${pad(result.passed, 7)} ${pad(result.failed, 7)} ${pad(result.skipped, 8)} ${pad(`${result.seconds.toFixed(1)} s`, 8)}  ${result.lines === undefined ? '' : `lines ${result.lines}%`}`.trimEnd(),
   );
 const sum = (key) => results.reduce((total, result) => total + result[key], 0);
 console.log(`tests: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
