@@ -4,11 +4,11 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 const requestsToSend = 3_000;
 
@@ -127,28 +127,11 @@ function rssKiB(pid: number): number {
  * sign in; and then the genuine callback must still complete it.
  */
 describe('callback server under fire', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(() => emulator?.close());
+  const emulator = useEmulator();
 
   it('survives thousands of hostile requests, then completes the genuine sign-in', async () => {
     const isolated = isolatedProfile();
-    const run = runHflogin(
-      [
-        'login',
-        '--endpoint',
-        emulator.endpoint,
-        '--app-id',
-        emulator.appId,
-        '--storage',
-        'file',
-        '--timeout',
-        '120',
-      ],
-      isolated.env,
-    );
+    const run = runHflogin(loginArgs(emulator, '--storage', 'file', '--timeout', '120'), isolated.env);
     const url = await run.signInUrl;
     const redirectUri = url.searchParams.get('redirect_uri')!;
     const port = Number(new URL(redirectUri).port);

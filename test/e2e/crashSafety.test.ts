@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDirScope } from '../../src/config/paths.js';
 import type { StorageKind } from '../../src/config/profiles.js';
 import { parseSession } from '../../src/session/session.js';
-import { FileStore } from '../../src/storage/fileStore.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
@@ -18,7 +16,8 @@ const kills = 25;
 
 /**
  * Killing hflogin (kill -9) while it refreshes and writes the session never leaves the session
- * unreadable; a damaged session gives a clear error and exit 4, never a crash.
+ * unreadable; a damaged keychain entry gives a clear error and exit 4, never a crash (a damaged
+ * session file: test/inprocess/sessionTrust.test.ts).
  */
 describe('crash safety', () => {
   let emulator: Emulator;
@@ -67,25 +66,6 @@ describe('crash safety', () => {
     },
     120_000,
   );
-
-  it('reports a damaged session file with exit 4 and a way out', async () => {
-    const isolated = isolatedProfile();
-    await seedSignedInSession(emulator, {
-      configDir: isolated.configDir,
-      profile: isolated.profile,
-      storage: 'file',
-    });
-    writeFileSync(new FileStore(isolated.configDir).pathFor(isolated.profile), '{"schemaVersion":1,"endp');
-    for (const command of [['whoami'], ['token']]) {
-      const run = runHflogin(command, isolated.env);
-      expect(await run.exit).toBe(4);
-      expect(run.stderr()).toContain('unreadable');
-      expect(run.stderr()).toContain('hflogin login');
-    }
-    const logout = runHflogin(['logout'], isolated.env);
-    expect(await logout.exit).toBe(0);
-    expect(logout.stderr()).toContain('Removed an unreadable session');
-  });
 
   it.skipIf(keychain.skip)('reports a damaged keychain entry with exit 4', async () => {
     const isolated = isolatedProfile();

@@ -1,62 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium, trackNavigations } from '../helpers/chromium.js';
+import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
 import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
+import { deviceLoginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 const chromium = chromiumAvailability();
 
-/** `hflogin login --device`: the code is approved on the emulator's device pages in Chromium. */
+/**
+ * `hflogin login --device`: the code is approved on the emulator's device pages in Chromium. Where
+ * nobody approves it (expiry, --timeout, a missing app ID): test/inprocess/deviceLogin.test.ts.
+ */
 describe.skipIf(chromium.skip)('device flow sign-in', () => {
-  let emulator: Emulator;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let visited: string[];
+  const emulator = useEmulator();
+  const browser = useChromium();
   let isolated: ReturnType<typeof isolatedProfile>;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await emulator?.close();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     isolated = isolatedProfile();
     // Fast polling for tests: the emulator advertises a 1 s interval.
     emulator.options.deviceFlow = { interval: 1, slowDown: true };
-    context = await browser.newContext();
-    page = await context.newPage();
-    visited = trackNavigations(page);
   });
-  afterEach(async () => {
-    await context.close();
+  afterEach(() => {
     emulator.options.deviceFlow = { interval: null, slowDown: false };
-    emulator.options.ttl.deviceCode = 600;
   });
 
   const loginDevice = (...args: string[]) =>
-    runHflogin(
-      [
-        'login',
-        '--device',
-        '--endpoint',
-        emulator.endpoint,
-        '--device-app-id',
-        emulator.deviceAppId,
-        '--storage',
-        'file',
-        ...args,
-      ],
-      isolated.env,
-    );
+    runHflogin(deviceLoginArgs(emulator, '--storage', 'file', ...args), isolated.env);
 
   async function verificationUrl(run: HfloginRun): Promise<{ url: string; code: string }> {
     // The last line of the device instructions: the URL, code and QR code are all out by then.
@@ -72,20 +45,20 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(url).toBe(`${emulator.endpoint}/device?user_code=${encodeURIComponent(code)}`);
     expect(run.stderr()).toMatch(/[▀▄█]{20,}/);
 
-    await page.goto(url);
-    await page.locator('#device-confirm-page').waitFor();
-    expect(await page.locator('#device-user-code-shown').textContent()).toBe(code);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.locator('#device-confirm-page').waitFor();
+    expect(await browser.page.locator('#device-user-code-shown').textContent()).toBe(code);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
 
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain(
       `Signed in as alice-hf (Hugging Face) to ${new URL(emulator.endpoint).host}`,
     );
     // direct_sign_in reaches Hugging Face in the device flow too: Logto's sign-in page never showed.
-    expect(visited).toContain('/oauth/authorize');
-    expect(visited).not.toContain('/sign-in');
+    expect(browser.visited).toContain('/oauth/authorize');
+    expect(browser.visited).not.toContain('/sign-in');
 
     const session = parseSession(
       (await (await storeFor('file', isolated.configDir)).load(isolated.profile))!,
@@ -108,9 +81,9 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     const started = Date.now();
     const run = loginDevice();
     const { url, code } = await verificationUrl(run);
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain('poll less often: every 6 s');
     // This sign-in's device code: the emulator keeps every code this file's tests polled.
@@ -123,46 +96,10 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
   }, 30_000);
 
-  it('exits 124 when the code expires before anyone approves it', async () => {
-    emulator.options.ttl.deviceCode = 2;
-    const run = loginDevice();
-    expect(await run.exit).toBe(124);
-    expect(run.stderr()).toContain('The device code expired before the sign-in was approved');
-  });
-
   /** The device codes this test's run was given (the emulator is shared by the file's tests). */
   function newDeviceCodes(before: Set<string>): string[] {
     return Object.keys(emulator.stats.devicePolls).filter((code) => !before.has(code));
   }
-
-  it('ends at --timeout when it comes before the code expires: exit 124, saying so, no poll after', async () => {
-    const before = new Set(Object.keys(emulator.stats.devicePolls));
-    const startedAt = Date.now();
-    const run = loginDevice('--timeout', '5', '--json');
-    expect(await run.exit).toBe(124);
-    const exitedAt = Date.now();
-    expect(exitedAt - startedAt).toBeGreaterThanOrEqual(5_000);
-    // The message states the real deadline: the 5 s of --timeout, not the code's 10 minutes.
-    expect(run.stderr()).toContain('Waiting for approval (times out in 5 s;');
-    expect(run.stderr()).not.toContain('10 min');
-    expect(run.stderr()).toContain('Timed out after 5 s waiting for the device sign-in');
-    const events = run
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(events.find((event) => event.event === 'waiting')).toMatchObject({
-      for: 'device',
-      timeoutSeconds: 5,
-    });
-    expect(events.at(-1)).toMatchObject({ event: 'error', code: 'timed_out', exitCode: 124 });
-
-    const codes = newDeviceCodes(before);
-    expect(codes).toHaveLength(1);
-    const polls = emulator.stats.devicePolls[codes[0]!]!;
-    expect(polls.length).toBeGreaterThan(0);
-    expect(polls.every((time) => time <= exitedAt)).toBe(true);
-  });
 
   it('stops polling on Ctrl+C: exit 130, no poll after', async () => {
     const before = new Set(Object.keys(emulator.stats.devicePolls));
@@ -187,10 +124,10 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     expect(authorization?.params.resource).toEqual([api]);
     expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
 
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
     expect(await run.exit).toBe(0);
 
     const token = runHflogin(['token', '--resource', api, '--json'], isolated.env);
@@ -208,10 +145,10 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     } finally {
       emulator.options.networkFault = null;
     }
-    await page.goto(url);
-    await page.click('#device-confirm');
-    await page.click('#hf-user-alice-hf');
-    await page.locator('#device-success-page').waitFor();
+    await browser.page.goto(url);
+    await browser.page.click('#device-confirm');
+    await browser.page.click('#hf-user-alice-hf');
+    await browser.page.locator('#device-success-page').waitFor();
 
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toMatch(
@@ -228,19 +165,9 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
   it('exits 1 when the person cancels on the device page', async () => {
     const run = loginDevice();
     const { url } = await verificationUrl(run);
-    await page.goto(url);
-    await page.click('#device-abort');
+    await browser.page.goto(url);
+    await browser.page.click('#device-abort');
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain('denied on the device page');
-  });
-
-  it('exits 2 without a device-flow app ID, naming how to give one', async () => {
-    const run = runHflogin(['login', '--device', '--endpoint', emulator.endpoint, '--storage', 'file'], {
-      ...isolated.env,
-      HFLOGIN_DEVICE_APP_ID: '',
-    });
-    expect(await run.exit).toBe(2);
-    expect(run.stderr()).toContain('--device-app-id');
-    expect(run.stderr()).toContain('HFLOGIN_DEVICE_APP_ID');
   });
 });

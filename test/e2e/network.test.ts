@@ -25,51 +25,10 @@ async function expiredSession(emulator: Emulator, isolated: ReturnType<typeof is
   return { store, before: await store.load(isolated.profile) };
 }
 
-describe('network faults: clear exits, and the stored session untouched', () => {
-  let emulator: Emulator;
-  let isolated: ReturnType<typeof isolatedProfile>;
-  const survived: string[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator({ slowMs: 3_000 });
-  });
-  afterAll(async () => {
-    console.log(`[network] faults survived: ${survived.join(', ')}`);
-    await emulator?.close();
-  });
-  beforeEach(() => {
-    isolated = isolatedProfile();
-    emulator.options.networkFault = null;
-  });
-
-  it.each([
-    ['slow', 5, /did not answer in time/],
-    ['http_500', 5, /answered HTTP 500/],
-    ['malformed_json', 1, /JSON/],
-  ] as const)('%s → exit %i', async (fault, code, message) => {
-    const { store, before } = await expiredSession(emulator, isolated);
-    emulator.options.networkFault = fault;
-    const run = runHflogin(['token'], { ...isolated.env, HFLOGIN_HTTP_TIMEOUT: '1' });
-    expect(await run.exit).toBe(code);
-    expect(run.stderr()).toMatch(message);
-    expect(run.stdout()).toBe('');
-    expect(await store.load(isolated.profile)).toBe(before);
-    survived.push(fault);
-  });
-
-  it('DNS failure → exit 5', async () => {
-    const run = runHflogin(
-      ['login', '--endpoint', 'https://hflogin-test.invalid', '--app-id', 'x', '--storage', 'file'],
-      {
-        ...isolated.env,
-        HFLOGIN_HTTP_TIMEOUT: '5',
-      },
-    );
-    expect(await run.exit).toBe(5);
-    expect(run.stderr()).toMatch(/cannot reach hflogin-test\.invalid|did not answer in time/);
-    survived.push('dns');
-  });
-});
-
+/**
+ * Trust comes from the process's start (NODE_EXTRA_CA_CERTS), and the proxy is a real tinyproxy:
+ * these need a process of their own. Other network faults: test/inprocess/network.test.ts.
+ */
 describe('TLS with a private CA, and a real proxy', () => {
   let certificates: TestCertificates;
   let emulator: Emulator;

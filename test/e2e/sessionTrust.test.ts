@@ -12,8 +12,8 @@ type Isolated = ReturnType<typeof isolatedProfile>;
 
 /**
  * The session is the product: against real processes, the emulator and the real keychain, a grant
- * is never lost (Ctrl+C, slow networks, racing processes, logout) and a session never serves
- * another tenant or another account.
+ * is never lost (Ctrl+C, slow networks, racing processes, logout). What one process shows (tenants
+ * kept apart, refresh answers checked) runs in-process: test/inprocess/sessionTrust.test.ts.
  */
 describe.skipIf(keychain.skip)('the session is never lost or crossed', () => {
   const emulators: Emulator[] = [];
@@ -129,106 +129,6 @@ describe.skipIf(keychain.skip)('the session is never lost or crossed', () => {
       expect(alive).toBe(20);
       expect(emulator.stats.refreshTokenReuse).toBe(0);
       expect(await grantAlive(emulator, isolated)).toBe(true);
-    });
-  });
-
-  describe('two tenants, two config directories, one keychain', () => {
-    let tenantA: Emulator;
-    let tenantB: Emulator;
-    beforeAll(async () => {
-      [tenantA, tenantB] = await Promise.all([started(), started()]);
-    });
-
-    it('each sees its own user; logout in one leaves the other; another tenant in force is refused', async () => {
-      // The same profile name in both: before, both used the one keychain item `session:<profile>`.
-      const a = newProfile();
-      const b = { ...newProfile(), profile: a.profile };
-      b.env = { ...b.env, HFLOGIN_PROFILE: a.profile };
-      profiles.push(b);
-      await seedSignedInSession(tenantA, target(a), { user: 'alice-hf' });
-      await seedSignedInSession(tenantB, target(b), { user: 'somchai-hf' });
-
-      const whoamiA = runHflogin(['whoami', '--json'], a.env);
-      const whoamiB = runHflogin(['whoami', '--json'], b.env);
-      expect([await whoamiA.exit, await whoamiB.exit]).toEqual([0, 0]);
-      const userA = JSON.parse(whoamiA.stdout()) as { endpoint: string; huggingface: { username: string } };
-      const userB = JSON.parse(whoamiB.stdout()) as { endpoint: string; huggingface: { username: string } };
-      expect([userA.endpoint, userA.huggingface.username]).toEqual([tenantA.endpoint, 'alice-hf']);
-      expect([userB.endpoint, userB.huggingface.username]).toEqual([tenantB.endpoint, 'somchai-hf']);
-
-      // Tenant B named in force over A's config directory: refused, A's token never printed.
-      const crossed = runHflogin(['token'], { ...a.env, HFLOGIN_ENDPOINT: tenantB.endpoint });
-      expect(await crossed.exit).toBe(2);
-      expect(crossed.stdout()).toBe('');
-      expect(crossed.stderr()).toContain(tenantA.endpoint);
-      expect(crossed.stderr()).toContain(tenantB.endpoint);
-      expect(crossed.stderr()).toContain('hflogin login');
-      const status = runHflogin(['status'], { ...a.env, HFLOGIN_ENDPOINT: tenantB.endpoint });
-      expect(await status.exit).toBe(2);
-
-      const logoutB = runHflogin(['logout'], b.env);
-      expect(await logoutB.exit).toBe(0);
-      expect(await stored(b)).toBeNull();
-      const stillA = runHflogin(['whoami'], a.env);
-      expect(await stillA.exit).toBe(0);
-      expect(stillA.stdout()).toContain('alice-hf');
-
-      // `config set endpoint` to another tenant, then `token`: refused too.
-      const set = runHflogin(['config', 'set', 'endpoint', tenantB.endpoint], a.env);
-      expect(await set.exit).toBe(0);
-      const afterSet = runHflogin(['token'], a.env);
-      expect(await afterSet.exit).toBe(2);
-      expect(afterSet.stdout()).toBe('');
-    });
-  });
-
-  describe('refresh answers are checked like sign-ins', () => {
-    let emulator: Emulator;
-    beforeAll(async () => {
-      emulator = await started();
-    });
-
-    it('a refresh whose ID token names another sub: exit 1, naming it, nothing saved', async () => {
-      const isolated = newProfile();
-      await seedSignedInSession(emulator, target(isolated));
-      await expire(isolated);
-      const before = await (await store(isolated)).load(isolated.profile);
-      emulator.options.refreshFault = 'id_token_other_sub';
-      try {
-        const run = runHflogin(['token'], isolated.env);
-        expect(await run.exit).toBe(1);
-        expect(run.stdout()).toBe('');
-        expect(run.stderr()).toContain('another user');
-        expect(run.stderr()).toContain('Nothing was saved');
-      } finally {
-        emulator.options.refreshFault = null;
-      }
-      expect(await (await store(isolated)).load(isolated.profile)).toBe(before);
-    });
-
-    it('an answer that fails a check after Logto rotated the token keeps the rotated refresh token: the grant lives', async () => {
-      const strict = await started({ refreshTokenReuseIntervalSeconds: 0 });
-      const isolated = newProfile();
-      await seedSignedInSession(strict, target(isolated));
-      const expired = await expire(isolated);
-      // The provider's clock is two hours behind: its ID token expired an hour ago, refused.
-      strict.options.clockSkewSeconds = -7200;
-      try {
-        const run = runHflogin(['token'], isolated.env);
-        expect(await run.exit).toBe(1);
-        expect(run.stdout()).toBe('');
-        expect(run.stderr()).toContain('The rotated refresh token was kept');
-      } finally {
-        strict.options.clockSkewSeconds = 0;
-      }
-      const kept = (await stored(isolated))!;
-      expect(kept.refreshToken).not.toBe(expired.refreshToken);
-      expect(kept.accessToken).toBe(expired.accessToken);
-      // With the clocks agreeing again, the kept token refreshes: nothing was lost.
-      const again = runHflogin(['token'], isolated.env);
-      expect(await again.exit).toBe(0);
-      expect(strict.stats.refreshTokenReuse).toBe(0);
-      expect(await grantAlive(strict, isolated)).toBe(true);
     });
   });
 

@@ -1,16 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { hfloginBin, isolatedProfile, recordBrowser, runHflogin } from '../helpers/hfloginProcess.js';
+import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 
 const tmux = tmuxAvailability();
 
-/** First-run setup and progress, in a real terminal (tmux). */
+/**
+ * The first-run offer and the spinner, in a real terminal (tmux). config init on a (fake) terminal:
+ * test/inprocess/terminal.test.ts; without one: test/inprocess/setup.test.ts.
+ */
 describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', () => {
   let emulator: Emulator;
   let terminal: TerminalSession | undefined;
@@ -33,12 +35,6 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     NO_COLOR: '1',
     ...extra,
   });
-  const profileIn = (isolated: ReturnType<typeof isolatedProfile>) =>
-    (
-      JSON.parse(readFileSync(join(isolated.configDir, 'config.json'), 'utf8')) as {
-        profiles: Record<string, unknown>;
-      }
-    ).profiles[isolated.profile];
 
   /** Answers config init's questions; the first endpoint is wrong, to see the check refuse it. */
   async function answerSetup(session: TerminalSession) {
@@ -58,30 +54,6 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     await session.waitFor(/Social connector to go straight to/);
     session.press('Enter');
   }
-
-  it('config init asks, checks the endpoint by its discovery, and saves the profile', async () => {
-    const isolated = isolatedProfile();
-    terminal = TerminalSession.start(command('config', 'init'), environment(isolated));
-    await answerSetup(terminal);
-    await terminal.waitFor(/\[exit \d+\]/);
-    expect(terminal.screen()).toContain('[exit 0]');
-    expect(terminal.screen()).toContain(`Saved profile "${isolated.profile}"`);
-    expect(profileIn(isolated)).toEqual({
-      endpoint: emulator.endpoint,
-      appId: emulator.appId,
-      deviceAppId: emulator.deviceAppId,
-      connector: 'huggingface',
-    });
-  });
-
-  it('without a terminal, config init never prompts: exit 2 naming the flags and variables', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(['config', 'init'], isolated.env);
-    expect(await run.exit).toBe(2);
-    expect(run.stderr()).toContain('needs a terminal');
-    expect(run.stderr()).toContain('HFLOGIN_ENDPOINT');
-    expect(existsSync(join(isolated.configDir, 'config.json'))).toBe(false);
-  });
 
   it('offers the setup on a first login, then signs in, with a spinner while it waits', async () => {
     const isolated = isolatedProfile();
@@ -108,19 +80,5 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
     expect(screen).toContain('Signed in as alice-hf (Hugging Face)');
     // The spinner cleared its line: no spinner frame is left beside the result.
     expect(screen).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting[^\n]*\n[^\n]*\[exit/);
-  });
-
-  it('shows no spinner without a terminal', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-      isolated.env,
-    );
-    await run.signInUrl;
-    await expect.poll(() => run.stderr()).toContain('Waiting for the sign-in to finish');
-    run.child.kill('SIGINT');
-    expect(await run.exit).toBe(130);
-    expect(run.stderr()).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    expect(run.stderr()).not.toContain('\u001b[');
   });
 });

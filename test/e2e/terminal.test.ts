@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
 import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
+import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 const chromium = chromiumAvailability();
 const tmux = tmuxAvailability();
@@ -22,30 +21,17 @@ const tmux = tmuxAvailability();
 describe.skipIf(chromium.skip || tmux.skip)(
   'sign-in from a terminal whose loopback the browser cannot reach',
   () => {
-    let emulator: Emulator;
-    let browser: Browser;
-    let context: BrowserContext;
-    let page: Page;
+    const emulator = useEmulator({ deviceFlow: { interval: 1, slowDown: false } });
+    const browser = useChromium();
     let terminal: TerminalSession | undefined;
     let isolated: ReturnType<typeof isolatedProfile>;
 
-    beforeAll(async () => {
-      emulator = await startEmulator({ deviceFlow: { interval: 1, slowDown: false } });
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await emulator?.close();
-    });
-    beforeEach(async () => {
+    beforeEach(() => {
       isolated = isolatedProfile();
-      context = await browser.newContext();
-      page = await context.newPage();
     });
-    afterEach(async () => {
+    afterEach(() => {
       terminal?.close();
       terminal = undefined;
-      await context.close();
     });
 
     /** The environment of a machine without a display (as over SSH or in a container). */
@@ -58,18 +44,7 @@ describe.skipIf(chromium.skip || tmux.skip)(
     }
 
     const command = (...args: string[]) =>
-      [
-        process.execPath,
-        hfloginBin,
-        'login',
-        '--endpoint',
-        emulator.endpoint,
-        '--app-id',
-        emulator.appId,
-        '--storage',
-        'file',
-        ...args,
-      ]
+      [process.execPath, hfloginBin, ...loginArgs(emulator, '--storage', 'file', ...args)]
         .map((part) => `'${part}'`)
         .join(' ');
 
@@ -81,10 +56,10 @@ describe.skipIf(chromium.skip || tmux.skip)(
       let resolveEnded!: (url: string) => void;
       const ended = new Promise<string>((resolve) => (resolveEnded = resolve));
       // Playwright routes only the first request of a navigation, not its redirects, and the chain
-      // that ends on the loopback starts when the person decides on Hugging Face's page. So that
+      // that ends on the loopback starts when the person decides on Hugging Face's browser.page. So that
       // request is taken over: its redirects are followed here (with the browser's cookies) up to the
-      // loopback address, which is recorded and answered as an unreachable page.
-      await context.route(
+      // loopback address, which is recorded and answered as an unreachable browser.page.
+      await browser.context.route(
         (url) => url.pathname === '/oauth/authorize',
         async (route) => {
           if (route.request().method() !== 'POST') return route.fallback();
@@ -103,7 +78,7 @@ describe.skipIf(chromium.skip || tmux.skip)(
               });
               return;
             }
-            response = await context.request.get(next.href, { maxRedirects: 0 });
+            response = await browser.context.request.get(next.href, { maxRedirects: 0 });
             current = next.href;
           }
           await route.fulfill({ response });
@@ -114,8 +89,8 @@ describe.skipIf(chromium.skip || tmux.skip)(
 
     async function signInElsewhere(signInUrl: string, choice = '#hf-user-alice-hf'): Promise<string> {
       const ended = await interceptCallback();
-      await page.goto(signInUrl);
-      await page.click(choice);
+      await browser.page.goto(signInUrl);
+      await browser.page.click(choice);
       return ended();
     }
 
@@ -187,10 +162,10 @@ describe.skipIf(chromium.skip || tmux.skip)(
       terminal.press('d');
       const [, url, code] = await terminal.waitFor(/ {2}(http\S+\/device\?user_code=\S+)\s+Code: (\S+)/);
       expect(url).toContain(encodeURIComponent(code!));
-      await page.goto(url!);
-      await page.click('#device-confirm');
-      await page.click('#hf-user-alice-hf');
-      await page.locator('#device-success-page').waitFor();
+      await browser.page.goto(url!);
+      await browser.page.click('#device-confirm');
+      await browser.page.click('#hf-user-alice-hf');
+      await browser.page.locator('#device-success-page').waitFor();
 
       await terminal.waitFor(/\[exit \d+\]/);
       const screen = terminal.screen();
@@ -217,9 +192,9 @@ describe.skipIf(chromium.skip || tmux.skip)(
       await expect.poll(newCodes, { timeout: 10_000 }).toHaveLength(1);
 
       // The browser the URL was opened in finishes after all, and its callback reaches the loopback.
-      await page.goto(signInUrl);
-      await page.click('#hf-user-alice-hf');
-      await page.locator('#hflogin-success').waitFor();
+      await browser.page.goto(signInUrl);
+      await browser.page.click('#hf-user-alice-hf');
+      await browser.page.locator('#hflogin-success').waitFor();
       await terminal.waitFor(/\[exit \d+\]/);
       const exitSeenAt = Date.now();
       expect(terminal.screen()).toContain('[exit 0]');
@@ -236,9 +211,9 @@ describe.skipIf(chromium.skip || tmux.skip)(
       );
       await terminal.waitFor(/Press p to paste/);
       const signInUrl = await recordedBrowserUrl();
-      await page.goto(signInUrl);
-      await page.click('#hf-user-alice-hf');
-      await page.locator('#hflogin-success').waitFor();
+      await browser.page.goto(signInUrl);
+      await browser.page.click('#hf-user-alice-hf');
+      await browser.page.locator('#hflogin-success').waitFor();
       await terminal.waitFor(/\[exit \d+\]/);
       expect(terminal.screen()).toContain('[exit 0]');
       expect((await storedSession())?.appId).toBe(emulator.appId);

@@ -1,10 +1,15 @@
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 
 import { systemProcesses, systemRandom } from '../../src/system.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
+import { configDirScope } from '../../src/config/paths.js';
+import type { BrowserResult } from '../../src/io/browser.js';
 import { createHttpClient } from '../../src/io/httpClient.js';
-import { FileStore } from '../../src/storage/fileStore.js';
+import { storageUnavailable } from '../../src/storage/errors.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
+import { openStore } from '../../src/storage/openStore.js';
+import { browseToCallback } from './httpUserAgent.js';
 
 /**
  * An in-memory keychain with Windows Credential Manager's limit: a credential blob holds at most
@@ -39,31 +44,146 @@ export class MemoryKeyring implements KeyringBackend {
   }
 }
 
-/** Command dependencies with captured output, for in-process command tests. */
-export function fakeDeps(overrides: Partial<CommandDeps> = {}) {
+/**
+ * The only browser a fake host has: `$BROWSER` set to this opens it. An executable file (the
+ * recorder e2e tests use), so `hflogin doctor` finds it on the fake host as it would a real one.
+ */
+export const fakeBrowserCommand = fileURLToPath(new URL('./recordBrowser.mjs', import.meta.url));
+
+/**
+ * What the person does in the fake browser: sign in as a user (or deny: `{ decision: 'deny' }`),
+ * following the sign-in URL over HTTP to the loopback callback; or nothing (`'stay'`: the page is
+ * left open, and the test plays the rest itself).
+ */
+export type BrowserDecision = Record<string, string> | 'stay';
+
+/** A browser driven over HTTP (test/helpers/httpUserAgent.ts), with what it was asked to open. */
+export class FakeBrowser {
+  /** Every URL it was asked to open, in order. */
+  readonly opened: string[] = [];
+  /** Why a sign-in it played did not reach the callback (a faulty provider, say). */
+  readonly failures: unknown[] = [];
+  private readonly visits: Array<Promise<void>> = [];
+
+  constructor(private readonly decision: BrowserDecision = { user: 'alice-hf' }) {}
+
+  open(url: string): BrowserResult {
+    this.opened.push(url);
+    const decision = this.decision;
+    // In the background, as a real browser runs beside hflogin: the callback answers only once the
+    // sign-in is done, which is after the opener has returned.
+    if (decision !== 'stay') {
+      this.visits.push(
+        browseToCallback(url, decision)
+          .then((callback) => fetch(callback))
+          .then((response) => response.body?.cancel())
+          .catch((error: unknown) => void this.failures.push(error)),
+      );
+    }
+    return { opened: true, detail: '$BROWSER (the fake browser)' };
+  }
+
+  /** Resolves once every page it opened has finished loading (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all(this.visits);
+  }
+}
+
+/**
+ * `openBrowser` as on a host whose only browser is the fake one: `$BROWSER` naming it opens it;
+ * naming anything else fails as a missing program does; unset, there is no system browser.
+ */
+function fakeOpener(env: NodeJS.ProcessEnv, browser: FakeBrowser): CommandDeps['openBrowser'] {
+  return async (url) => {
+    if (env.BROWSER === fakeBrowserCommand) return browser.open(url);
+    if (env.BROWSER)
+      return { opened: false, detail: `$BROWSER (${env.BROWSER}) failed: spawn ${env.BROWSER} ENOENT` };
+    return { opened: false, detail: 'no browser could be opened: the fake host has none' };
+  };
+}
+
+export interface FakeDepsOptions extends Partial<CommandDeps> {
+  /** The keychain behind `openStore('keychain', …)`; share one to keep sessions across runs. */
+  keyring?: MemoryKeyring;
+  /** The browser `$BROWSER=fakeBrowserCommand` opens (unless `openBrowser` is given). */
+  browser?: FakeBrowser;
+  /** Run on a terminal: stdin and stderr are TTYs (keys are typed into stdin). */
+  terminal?: boolean;
+  /** The keychain's native addon fails to load, with this error (openStore('keychain') throws). */
+  keychainAddonFails?: Error;
+}
+
+/**
+ * A stream that says it is a terminal, as process.stdin/stderr do on one. Like process.stderr it is
+ * stdio (`_isStdio`): a stream piped into it (a prompt's output) does not end it when it ends.
+ */
+function asTerminal<T extends PassThrough>(stream: T, input: boolean): T {
+  return Object.assign(stream, {
+    isTTY: true,
+    columns: 120,
+    rows: 40,
+    ...(input ? { setRawMode: () => stream } : { _isStdio: true }),
+  });
+}
+
+/**
+ * Command dependencies with captured output, for in-process command tests: the one factory. The
+ * environment is the fake host's (never process.env); keychain items are scoped to the config
+ * directory as the real keychain's are; `interrupt()` is the person's Ctrl+C.
+ */
+export function fakeDeps(options: FakeDepsOptions = {}) {
+  const {
+    keyring = new MemoryKeyring(),
+    browser = new FakeBrowser(),
+    terminal = false,
+    keychainAddonFails,
+    ...overrides
+  } = options;
+  const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  if (terminal) {
+    asTerminal(stdin, true);
+    asTerminal(stderr, false);
+  }
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const keyring = new MemoryKeyring();
+  const ctrlC = new AbortController();
+  const env = overrides.env ?? {};
   const deps: CommandDeps = {
-    stdin: new PassThrough(),
+    stdin,
     stdout,
     stderr,
-    env: {},
+    env,
     now: Date.now,
-    signal: new AbortController().signal,
+    signal: ctrlC.signal,
     critical: (work) => work(),
-    interrupt: () => undefined,
-    http: createHttpClient({}),
+    // The Ctrl+C a key press in raw mode raises: in the CLI it aborts the signal, as here.
+    interrupt: () => ctrlC.abort(),
+    // Built from the fake env, like the real one from process.env: HFLOGIN_HTTP_TIMEOUT, proxies.
+    http: createHttpClient(env),
     random: systemRandom,
     processes: systemProcesses,
-    hostFacts: () => ({ platform: 'linux', env: {}, isContainer: false, isWsl: false }),
-    openBrowser: async () => ({ opened: false, detail: 'test: no browser' }),
-    openStore: async (kind, dir) => (kind === 'file' ? new FileStore(dir) : new KeychainStore(keyring)),
+    // The fake env decides (BROWSER, SSH_CONNECTION, DISPLAY…); never this machine's container.
+    hostFacts: () => ({ platform: 'linux', env, isContainer: false, isWsl: false }),
+    openBrowser: fakeOpener(env, browser),
+    openStore: async (kind, dir) => {
+      // As src/storage/openStore.ts does, with the fake keychain for the OS's.
+      if (kind === 'file') return openStore(kind, dir, env);
+      if (keychainAddonFails) throw storageUnavailable('OS keychain', keychainAddonFails);
+      return new KeychainStore(keyring, configDirScope(dir));
+    },
     ...overrides,
   };
-  return { deps, keyring, output: () => ({ out, err }) };
+  return {
+    deps,
+    keyring,
+    browser,
+    output: () => ({ out, err }),
+    interrupt: () => ctrlC.abort(),
+    /** Types into stdin, as the person does at a terminal ("\r" is Enter). */
+    type: (text: string) => stdin.write(text),
+  };
 }

@@ -2,6 +2,7 @@ import { serializeSession, type StoredSession } from '../../src/session/session.
 import { updateProfile, type StorageKind } from '../../src/config/profiles.js';
 import { huggingFaceIdentity, userSummary } from '../../src/logto/profile.js';
 import { openStore } from '../../src/storage/openStore.js';
+import type { SecretStore } from '../../src/storage/secretStore.js';
 import type { Emulator } from '../emulator/index.js';
 import { TestClient } from './oidcClient.js';
 
@@ -16,7 +17,8 @@ export function storeFor(kind: StorageKind, configDir: string) {
  */
 export async function seedSignedInSession(
   emulator: Emulator,
-  target: { configDir: string; profile: string; storage: StorageKind },
+  /** `store`: where to save it (an in-process test's fake keychain); by default hflogin's own. */
+  target: { configDir: string; profile: string; storage: StorageKind; store?: SecretStore },
   request: { params?: Record<string, string>; user?: string; ca?: string } = {},
 ): Promise<StoredSession> {
   const client = await TestClient.discover(emulator, emulator.appId, undefined, request.ca);
@@ -38,7 +40,10 @@ export async function seedSignedInSession(
     userinfoEndpoint: client.as.userinfo_endpoint,
     savedAt: new Date(now).toISOString(),
   };
-  await (await storeFor(target.storage, target.configDir)).save(target.profile, serializeSession(session));
+  await (target.store ?? (await storeFor(target.storage, target.configDir))).save(
+    target.profile,
+    serializeSession(session),
+  );
   await updateProfile(target.configDir, target.profile, {
     endpoint: emulator.endpoint,
     appId: emulator.appId,

@@ -49,3 +49,19 @@ export function loginArgs(emulator: Pick<Emulator, 'endpoint' | 'appId'>, ...arg
 export function tenantArgs(emulator: Pick<Emulator, 'endpoint' | 'appId'>): string[] {
   return ['--endpoint', emulator.endpoint, '--app-id', emulator.appId];
 }
+
+/** `login --device` with the emulator's device-flow app: `hflogin login --device --endpoint … --device-app-id … <args>`. */
+export function deviceLoginArgs(
+  emulator: Pick<Emulator, 'endpoint' | 'deviceAppId'>,
+  ...args: string[]
+): string[] {
+  return [
+    'login',
+    '--device',
+    '--endpoint',
+    emulator.endpoint,
+    '--device-app-id',
+    emulator.deviceAppId,
+    ...args,
+  ];
+}

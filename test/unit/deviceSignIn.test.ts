@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it as base } from 'vitest';
 
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
 import { signInChoices } from '../../src/logto/authorizationParameters.js';
@@ -112,52 +112,65 @@ const browserProtocolParameters = new Set([
 const sorted = (entries: Iterable<[string, string]>) =>
   [...entries].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
 
-describe('device sign-in', () => {
-  let fake: FakeProvider;
-  let provider: ProviderContext;
-  let stderr: PassThrough;
-  let written: string;
-  let events: LoginEvent[];
-  let debugLines: string[];
-
-  beforeEach(async () => {
-    fake = await startFakeProvider();
-    provider = await discover(fake.endpoint, 'device-app', realProviderDeps);
-    stderr = new PassThrough();
-    written = '';
-    stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));
-    events = [];
-    debugLines = [];
-  });
-  afterEach(() => fake.close());
-
+/** One test's provider, and what its sign-in wrote: each test has its own, so they run at once. */
+interface DeviceTest {
+  fake: FakeProvider;
+  provider: ProviderContext;
+  /** What the sign-in wrote to stderr so far. */
+  written: () => string;
+  events: LoginEvent[];
+  debugLines: string[];
   /** Starts a device sign-in that is expected to fail; resolves with how and when it ended. */
-  function start(options: Partial<DeviceSignInOptions> = {}) {
-    const startedAt = Date.now();
-    return deviceSignIn(
-      provider,
-      choices,
-      { stderr },
-      {
-        signal: new AbortController().signal,
-        timeoutSeconds: 300,
-        emit: (event) => events.push(event),
-        debug: (line) => debugLines.push(line),
-        ...options,
-      },
-    ).then(
-      () => {
-        throw new Error('the device sign-in was not expected to succeed');
-      },
-      (error: unknown) => ({
-        error: error as HfloginError,
-        endedAt: Date.now(),
-        elapsed: Date.now() - startedAt,
-      }),
-    );
-  }
+  start: (
+    options?: Partial<DeviceSignInOptions>,
+  ) => Promise<{ error: HfloginError; endedAt: number; elapsed: number }>;
+}
 
-  it('sends the same Logto parameters as the browser URL, every resource included', async () => {
+const it = base.extend<{ device: DeviceTest }>({
+  // eslint-disable-next-line no-empty-pattern
+  device: async ({}, use) => {
+    const fake = await startFakeProvider();
+    const provider = await discover(fake.endpoint, 'device-app', realProviderDeps);
+    const stderr = new PassThrough();
+    let written = '';
+    stderr.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const events: LoginEvent[] = [];
+    const debugLines: string[] = [];
+    const start = (options: Partial<DeviceSignInOptions> = {}) => {
+      const startedAt = Date.now();
+      return deviceSignIn(
+        provider,
+        choices,
+        { stderr },
+        {
+          signal: new AbortController().signal,
+          timeoutSeconds: 300,
+          emit: (event) => events.push(event),
+          debug: (line) => debugLines.push(line),
+          ...options,
+        },
+      ).then(
+        () => {
+          throw new Error('the device sign-in was not expected to succeed');
+        },
+        (error: unknown) => ({
+          error: error as HfloginError,
+          endedAt: Date.now(),
+          elapsed: Date.now() - startedAt,
+        }),
+      );
+    };
+    await use({ fake, provider, written: () => written, events, debugLines, start });
+    await fake.close();
+  },
+});
+
+// Most of these tests wait out real poll intervals: they run at once, each with its own provider.
+describe.concurrent('device sign-in', () => {
+  it('sends the same Logto parameters as the browser URL, every resource included', async ({
+    device: { fake, provider, start },
+    expect,
+  }) => {
     const controller = new AbortController();
     const ended = start({ signal: controller.signal });
     await expect.poll(() => fake.deviceAuthorizations.length).toBe(1);
@@ -186,29 +199,38 @@ describe('device sign-in', () => {
     expect(device.get('client_id')).toBe('device-app');
   });
 
-  it('stops at --timeout when it comes before the code expires: exit 124, and no poll after', async () => {
+  it('stops at --timeout when it comes before the code expires: exit 124, and no poll after', async ({
+    device: { fake, written, events, start },
+    expect,
+  }) => {
     const { error, endedAt, elapsed } = await start({ timeoutSeconds: 3 });
     expect(error).toMatchObject({ code: 'timed_out', exitCode: ExitCode.timedOut });
     expect(elapsed).toBeGreaterThanOrEqual(3_000 - 50);
     expect(fake.polls.length).toBeGreaterThan(0);
     expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
     expect(events).toContainEqual({ event: 'waiting', for: 'device', timeoutSeconds: 3 });
-    expect(written).toContain('Waiting for approval (times out in 3 s;');
+    expect(written()).toContain('Waiting for approval (times out in 3 s;');
     const polls = fake.polls.length;
     await sleep(2_000);
     expect(fake.polls.length).toBe(polls);
   });
 
-  it('stops when the code expires first, saying so (expired_token, exit 124)', async () => {
+  it('stops when the code expires first, saying so (expired_token, exit 124)', async ({
+    device: { fake, written, events, start },
+    expect,
+  }) => {
     fake.device.expires_in = 2;
     const { error, endedAt } = await start({ timeoutSeconds: 300 });
     expect(error).toMatchObject({ code: 'expired_token', exitCode: ExitCode.timedOut });
     expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
     expect(events).toContainEqual({ event: 'waiting', for: 'device', timeoutSeconds: 2 });
-    expect(written).toContain('Waiting for approval (the code expires in 2 s;');
+    expect(written()).toContain('Waiting for approval (the code expires in 2 s;');
   });
 
-  it('stops polling when its signal aborts (another way won, or Ctrl+C): exit 130, no request after', async () => {
+  it('stops polling when its signal aborts (another way won, or Ctrl+C): exit 130, no request after', async ({
+    device: { fake, start },
+    expect,
+  }) => {
     const controller = new AbortController();
     const ended = start({ signal: controller.signal });
     await expect.poll(() => fake.polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
@@ -220,7 +242,7 @@ describe('device sign-in', () => {
     expect(fake.polls.every((time) => time <= abortedAt)).toBe(true);
   });
 
-  it('abandons a poll in flight when its signal aborts', async () => {
+  it('abandons a poll in flight when its signal aborts', async ({ device: { fake, start }, expect }) => {
     let answered = Number.POSITIVE_INFINITY;
     fake.answerPoll = async () => {
       await sleep(3_000);
@@ -236,7 +258,10 @@ describe('device sign-in', () => {
     expect(endedAt).toBeLessThan(answered);
   });
 
-  it('asks again after HTTP 5xx and network errors, backing off, and a refusal still ends it at once', async () => {
+  it('asks again after HTTP 5xx and network errors, backing off, and a refusal still ends it at once', async ({
+    device: { fake, debugLines, start },
+    expect,
+  }) => {
     const script: Answer[] = [
       { status: 500, body: { error: 'server_error' } },
       'drop-connection',
@@ -258,7 +283,10 @@ describe('device sign-in', () => {
     expect(debugLines[2]).toMatch(/HTTP 503\. Polling again in 4 s \(retry 3\)/);
   }, 20_000);
 
-  it('keeps asking a failing provider until the deadline, then exit 124 with no poll after', async () => {
+  it('keeps asking a failing provider until the deadline, then exit 124 with no poll after', async ({
+    device: { fake, start },
+    expect,
+  }) => {
     fake.answerPoll = () => ({ status: 500, body: {} });
     const { error, endedAt } = await start({ timeoutSeconds: 4 });
     expect(error).toMatchObject({ code: 'timed_out', exitCode: ExitCode.timedOut });
@@ -266,11 +294,11 @@ describe('device sign-in', () => {
     expect(fake.polls.every((time) => time <= endedAt)).toBe(true);
   });
 
-  it.each<[string, Answer]>([
+  it.for<[string, Answer]>([
     ['invalid_grant', { status: 400, body: { error: 'invalid_grant' } }],
     ['invalid_client', { status: 401, body: { error: 'invalid_client' } }],
     ['expired_token', { status: 400, body: { error: 'expired_token' } }],
-  ])('ends at once on %s', async (code, answer) => {
+  ])('ends at once on %s', async ([code, answer], { device: { fake, start }, expect }) => {
     fake.answerPoll = () => answer;
     const { error } = await start();
     expect(error).toMatchObject({ code });

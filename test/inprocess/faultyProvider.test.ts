@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { faults, startEmulator, type Emulator, type Fault } from '../emulator/index.js';
-import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
+import { faults, type Fault } from '../emulator/index.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
+import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /** What hflogin's message must name for each defect. */
 const named: Record<Fault, RegExp> = {
@@ -26,80 +26,45 @@ const named: Record<Fault, RegExp> = {
 
 /**
  * A provider that gets one thing wrong at a time (the emulator's faulty switch): each defect is
- * refused with exit 1, a message naming it, and nothing stored.
+ * refused with exit 1, a message naming it, and nothing stored. The fake browser signs in at
+ * Hugging Face; its redirect reaches the loopback.
  */
 describe('faulty providers', () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let refused = 0;
   const messages: string[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
   afterEach(() => emulator.setFault(null));
-  afterAll(async () => {
+  afterAll(() => {
     console.log(`[faults] ${refused} of ${faults.length} defects refused:\n  ${messages.join('\n  ')}`);
-    await emulator.close();
   });
 
-  /** The person signs in at Hugging Face; the browser's redirect reaches the loopback. */
-  async function signInOverHttp(run: HfloginRun) {
-    await fetch(await browseToCallback(await run.signInUrl)).catch(() => undefined);
-  }
+  const login = () => hflogin(fakeHost(), loginArgs(emulator, '--storage', 'file'));
 
   it.each(faults)('refuses %s', async (fault) => {
     emulator.setFault(fault);
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      [
-        'login',
-        '--endpoint',
-        emulator.endpoint,
-        '--app-id',
-        emulator.appId,
-        '--storage',
-        'file',
-        '--timeout',
-        '3',
-      ],
-      isolated.env,
-    );
-    await signInOverHttp(run);
+    const host = fakeHost();
+    const run = hflogin(host, loginArgs(emulator, '--storage', 'file', '--timeout', '3'));
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toMatch(named[fault]);
     messages.push(`${fault}: ${/^Error: (.*)$/m.exec(run.stderr())?.[1]}`);
     // Nothing stored: no session, no profile (file storage may have made its empty directory).
-    expect(existsSync(join(isolated.configDir, 'config.json'))).toBe(false);
-    expect(existsSync(join(isolated.configDir, 'sessions', `${isolated.profile}.json`))).toBe(false);
+    expect(existsSync(join(host.configDir, 'config.json'))).toBe(false);
+    expect(existsSync(join(host.configDir, 'sessions', `${host.profile}.json`))).toBe(false);
     refused += 1;
   });
 
   it('still signs in once the provider behaves', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-      isolated.env,
-    );
-    await signInOverHttp(run);
-    expect(await run.exit).toBe(0);
+    expect(await login().exit).toBe(0);
   });
 
   it('tolerates a provider clock a few minutes off, and reports a larger offset', async () => {
     // A provider whose clock is 62 minutes behind: its 60-minute ID token expired 2 minutes ago here.
     emulator.options.clockSkewSeconds = -62 * 60;
     try {
-      const tolerated = runHflogin(
-        ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-        isolatedProfile().env,
-      );
-      await signInOverHttp(tolerated);
-      expect(await tolerated.exit).toBe(0);
+      expect(await login().exit).toBe(0);
 
       emulator.options.clockSkewSeconds = -90 * 60;
-      const refused = runHflogin(
-        ['login', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-        isolatedProfile().env,
-      );
-      await signInOverHttp(refused);
+      const refused = login();
       expect(await refused.exit).toBe(1);
       expect(refused.stderr()).toContain('"exp"');
       expect(refused.stderr()).toContain("the token was issued 90 minutes before this machine's time");

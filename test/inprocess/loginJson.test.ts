@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
+import { deviceLoginArgs, loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 function events(stdout: string): Array<Record<string, unknown>> {
   return stdout
@@ -14,23 +13,13 @@ function events(stdout: string): Array<Record<string, unknown>> {
 
 /** `login --json`: newline-delimited JSON events on stdout, for editors and agents. */
 describe('login --json', () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator({ deviceFlow: { interval: 1 } });
-  });
-  afterAll(() => emulator?.close());
-
-  async function decide(url: URL, decision: Record<string, string>) {
-    await fetch(await browseToCallback(url, decision));
-  }
+  const emulator = useEmulator({ deviceFlow: { interval: 1 } });
 
   it('emits url, waiting and signed-in, each with schemaVersion', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      ['login', '--json', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-      isolated.env,
-    );
-    await decide(await run.signInUrl, { user: 'alice-hf' });
+    const host = fakeHost();
+    const run = hflogin(host, loginArgs(emulator, '--json', '--storage', 'file'), {
+      browser: { user: 'alice-hf' },
+    });
     expect(await run.exit).toBe(0);
     const lines = events(run.stdout());
     expect(lines.map((line) => line.event)).toEqual(['url', 'waiting', 'signed-in']);
@@ -42,7 +31,7 @@ describe('login --json', () => {
     });
     expect(lines[1]).toMatchObject({ for: 'browser', timeoutSeconds: 300 });
     expect(lines[2]).toMatchObject({
-      profile: isolated.profile,
+      profile: host.profile,
       endpoint: emulator.endpoint,
       user: { id: 'u1alice00001', name: 'Alice Ng' },
       huggingface: { username: 'alice-hf' },
@@ -53,12 +42,9 @@ describe('login --json', () => {
   });
 
   it('emits an error event with the exit code when the sign-in is refused', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      ['login', '--json', '--endpoint', emulator.endpoint, '--app-id', emulator.appId, '--storage', 'file'],
-      isolated.env,
-    );
-    await decide(await run.signInUrl, { decision: 'deny' });
+    const run = hflogin(fakeHost(), loginArgs(emulator, '--json', '--storage', 'file'), {
+      browser: { decision: 'deny' },
+    });
     expect(await run.exit).toBe(1);
     const last = events(run.stdout()).at(-1);
     expect(last).toMatchObject({ schemaVersion: 1, event: 'error', code: 'access_denied', exitCode: 1 });
@@ -66,22 +52,9 @@ describe('login --json', () => {
   });
 
   it('emits the device code for --device', async () => {
-    const isolated = isolatedProfile();
-    const run = runHflogin(
-      [
-        'login',
-        '--json',
-        '--device',
-        '--endpoint',
-        emulator.endpoint,
-        '--device-app-id',
-        emulator.deviceAppId,
-        '--storage',
-        'file',
-        '--timeout',
-        '2',
-      ],
-      isolated.env,
+    const run = hflogin(
+      fakeHost(),
+      deviceLoginArgs(emulator, '--json', '--storage', 'file', '--timeout', '2'),
     );
     expect(await run.exit).toBe(124);
     const lines = events(run.stdout());

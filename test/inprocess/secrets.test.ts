@@ -1,16 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { parseSession, serializeSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { browseToCallback } from '../helpers/httpUserAgent.js';
-import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
-import { storeFor } from '../helpers/seedSession.js';
-import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
-
-const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
+import { serializeSession } from '../../src/session/session.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
+import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 function filesUnder(dir: string): string[] {
   try {
@@ -27,48 +22,32 @@ function filesUnder(dir: string): string[] {
  * Every token the emulator issued is looked for in everything hflogin printed (with and without
  * --debug) and every file it wrote: only `hflogin token`'s stdout may carry one.
  */
-describe.skipIf(keychain.skip)('secrets never leak', () => {
-  let emulator: Emulator;
-  const isolated = isolatedProfile();
+describe('secrets never leak', () => {
+  const emulator = useEmulator();
+  const host = fakeHost();
   const outputs: Array<{ what: string; text: string; mayCarryToken: boolean }> = [];
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await (await storeFor('keychain', isolated.configDir)).clear(isolated.profile);
-    await emulator?.close();
-  });
 
   /** Every stored token expired, so the next command refreshes (rotating the refresh token). */
   async function expireTokens() {
-    const store = await storeFor('keychain', isolated.configDir);
-    const session = parseSession((await store.load(isolated.profile))!);
+    const session = (await host.session('keychain'))!;
     const past = new Date(Date.now() - 1000).toISOString();
     session.accessTokenExpiresAt = past;
     for (const token of Object.values(session.audiences ?? {})) token.expiresAt = past;
-    await store.save(isolated.profile, serializeSession(session));
+    await (await host.store('keychain')).save(host.profile, serializeSession(session));
   }
 
-  async function run(args: string[], mayCarryToken = false, drive?: (run: HfloginRun) => Promise<void>) {
+  async function run(args: string[], mayCarryToken = false) {
     if (args[0] === 'whoami' || args[0] === 'token') await expireTokens();
-    const started = runHflogin(args, { ...isolated.env, XDG_CACHE_HOME: join(isolated.root, 'cache') });
-    if (drive) await drive(started);
+    // login: the fake browser signs in at Hugging Face.
+    const started = hflogin(host, args);
     const code = await started.exit;
     outputs.push({ what: `${args.join(' ')} (stdout)`, text: started.stdout(), mayCarryToken });
     outputs.push({ what: `${args.join(' ')} (stderr)`, text: started.stderr(), mayCarryToken: false });
     return code;
   }
 
-  async function signIn(started: HfloginRun) {
-    await fetch(await browseToCallback(await started.signInUrl));
-  }
-
   it('prints and writes no token anywhere but token’s stdout', async () => {
-    const tenant = ['--endpoint', emulator.endpoint, '--app-id', emulator.appId];
-    expect(
-      await run(['login', ...tenant, '--resource', 'https://api.example.com', '--debug'], false, signIn),
-    ).toBe(0);
+    expect(await run(loginArgs(emulator, '--resource', 'https://api.example.com', '--debug'))).toBe(0);
     // Each whoami and token below finds its token expired, so it refreshes first (rotating the
     // refresh token): the refresh path is searched for leaks too.
     for (const debug of [[], ['--debug']]) {
@@ -91,7 +70,8 @@ describe.skipIf(keychain.skip)('secrets never leak', () => {
       if (output.mayCarryToken) continue;
       for (const token of tokens) if (output.text.includes(token)) leaks.push(output.what);
     }
-    const files = [...filesUnder(isolated.configDir), ...filesUnder(join(isolated.root, 'cache'))];
+    // Everything written under the host's directory (its config directory among it).
+    const files = filesUnder(host.root);
     expect(files.some((file) => file.endsWith('config.json'))).toBe(true);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');

@@ -1,35 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { StoredSession } from '../../src/session/session.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
-import { seedSignedInSession, storeFor } from '../helpers/seedSession.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 /** Profiles, status and config, on file storage (the keychain path is the same code behind SecretStore). */
 describe('profiles, status, config and logout --all', () => {
-  let emulator: Emulator;
-  let isolated: ReturnType<typeof isolatedProfile>;
-  const hflogin = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runHflogin(args, { ...isolated.env, HFLOGIN_PROFILE: '', ...env });
-  const seed = (profile: string, user = 'alice-hf') =>
-    seedSignedInSession(emulator, { configDir: isolated.configDir, profile, storage: 'file' }, { user });
+  const emulator = useEmulator();
+  let host: FakeHost;
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    hflogin(host, args, { env: { HFLOGIN_PROFILE: '', ...env } });
+  const seed = (profile: string, user = 'alice-hf') => host.seed(emulator, 'file', { user }, profile);
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(() => emulator.close());
   beforeEach(() => {
-    isolated = isolatedProfile();
+    host = fakeHost();
   });
 
   it('status lists every profile with its state and exits by the active one', async () => {
     await seed('default');
     const work = await seed('work', 'bob-hf');
-    const store = await storeFor('file', isolated.configDir);
+    const store = await host.store('file');
     await store.save(
       'work',
       JSON.stringify({ ...work, accessTokenExpiresAt: new Date(0).toISOString() } satisfies StoredSession),
@@ -38,12 +32,12 @@ describe('profiles, status, config and logout --all', () => {
       'old',
       JSON.stringify({ ...work, accessTokenExpiresAt: new Date(0).toISOString(), refreshToken: undefined }),
     );
-    const configure = hflogin(['config', 'set', 'endpoint', 'https://other.logto.app'], {
+    const configure = run(['config', 'set', 'endpoint', 'https://other.logto.app'], {
       HFLOGIN_PROFILE: 'empty',
     });
     expect(await configure.exit).toBe(0);
 
-    const status = hflogin(['status', '--json']);
+    const status = run(['status', '--json']);
     expect(await status.exit).toBe(0);
     const parsed = JSON.parse(status.stdout()) as {
       activeProfile: string;
@@ -69,12 +63,12 @@ describe('profiles, status, config and logout --all', () => {
     });
 
     // A profile's session without a refresh token and expired needs a login; as the active one: exit 4.
-    const old = hflogin(['status'], { HFLOGIN_PROFILE: 'old', HFLOGIN_STORAGE: 'file' });
+    const old = run(['status'], { HFLOGIN_PROFILE: 'old', HFLOGIN_STORAGE: 'file' });
     expect(await old.exit).toBe(4);
     expect(old.stdout()).toMatch(/^\* old .* needs-login/m);
     expect(old.stderr()).toContain('has expired and holds no refresh token');
 
-    const human = hflogin(['status', '--profile', 'work']);
+    const human = run(['status', '--profile', 'work']);
     expect(await human.exit).toBe(0);
     expect(human.stdout()).toMatch(
       /^\* work {2}127\.0\.0\.1:\d+ {2}Bob Martin \(bob-hf\) {2}expired-refreshable {2}\[file\]$/m,
@@ -83,42 +77,41 @@ describe('profiles, status, config and logout --all', () => {
   });
 
   it('status of a profile that was never signed in exits 4', async () => {
-    const run = hflogin(['status', '--json']);
-    expect(await run.exit).toBe(4);
-    expect(JSON.parse(run.stdout()).profiles).toEqual([
+    const status = run(['status', '--json']);
+    expect(await status.exit).toBe(4);
+    expect(JSON.parse(status.stdout()).profiles).toEqual([
       expect.objectContaining({ name: 'default', state: 'signed-out' }),
     ]);
   });
 
   it('config get|set|unset|list, with validation, and no secret ever in the file', async () => {
-    expect(await hflogin(['config', 'set', 'endpoint', 'https://tenant.logto.app/oidc/']).exit).toBe(0);
-    expect(await hflogin(['config', 'set', 'app-id', 'abc123']).exit).toBe(0);
-    expect(await hflogin(['config', 'set', 'storage', 'file']).exit).toBe(0);
-    const get = hflogin(['config', 'get', 'endpoint']);
+    expect(await run(['config', 'set', 'endpoint', 'https://tenant.logto.app/oidc/']).exit).toBe(0);
+    expect(await run(['config', 'set', 'app-id', 'abc123']).exit).toBe(0);
+    expect(await run(['config', 'set', 'storage', 'file']).exit).toBe(0);
+    const get = run(['config', 'get', 'endpoint']);
     expect(await get.exit).toBe(0);
     expect(get.stdout()).toBe('https://tenant.logto.app\n');
-    const list = hflogin(['config', 'list']);
+    const list = run(['config', 'list']);
     expect(await list.exit).toBe(0);
     expect(list.stdout()).toBe('endpoint=https://tenant.logto.app\napp-id=abc123\nstorage=file\n');
 
-    expect(await hflogin(['config', 'unset', 'app-id']).exit).toBe(0);
-    const missing = hflogin(['config', 'get', 'app-id']);
+    expect(await run(['config', 'unset', 'app-id']).exit).toBe(0);
+    const missing = run(['config', 'get', 'app-id']);
     expect(await missing.exit).toBe(1);
     expect(missing.stderr()).toContain('"app-id" is not set for profile "default"');
 
-    const badKey = hflogin(['config', 'set', 'password', 'x']);
+    const badKey = run(['config', 'set', 'password', 'x']);
     expect(await badKey.exit).toBe(2);
     expect(badKey.stderr()).toContain('Unknown setting "password"');
-    const badValue = hflogin(['config', 'set', 'endpoint', 'http://tenant.logto.app']);
+    const badValue = run(['config', 'set', 'endpoint', 'http://tenant.logto.app']);
     expect(await badValue.exit).toBe(2);
 
     // Profiles are separate; --profile beats HFLOGIN_PROFILE.
     expect(
-      await hflogin(['config', 'set', 'app-id', 'work-app', '--profile', 'work'], {
-        HFLOGIN_PROFILE: 'other',
-      }).exit,
+      await run(['config', 'set', 'app-id', 'work-app', '--profile', 'work'], { HFLOGIN_PROFILE: 'other' })
+        .exit,
     ).toBe(0);
-    const json = hflogin(['config', 'list', '--json']);
+    const json = run(['config', 'list', '--json']);
     expect(await json.exit).toBe(0);
     expect(JSON.parse(json.stdout()).profiles).toEqual({
       default: { endpoint: 'https://tenant.logto.app', storage: 'file' },
@@ -126,17 +119,39 @@ describe('profiles, status, config and logout --all', () => {
     });
   });
 
+  it('config set checks each setting: the device-flow app, the connector (or none), never an empty app ID', async () => {
+    expect(await run(['config', 'set', 'device-app-id', 'dev-app']).exit).toBe(0);
+    expect(await run(['config', 'set', 'connector', 'none']).exit).toBe(0);
+    const list = run(['config', 'list']);
+    expect(await list.exit).toBe(0);
+    expect(list.stdout()).toBe('device-app-id=dev-app\nconnector=none\n');
+
+    const connector = run(['config', 'set', 'connector', 'hugging face']);
+    expect(await connector.exit).toBe(2);
+    expect(connector.stderr()).toBe(
+      'Error: "hugging face" is not a connector target.\nHint: Use e.g. huggingface, or none for Logto\'s own page.\n',
+    );
+    const empty = run(['config', 'set', 'app-id', ' ']);
+    expect(await empty.exit).toBe(2);
+    expect(empty.stderr()).toBe('Error: app-id cannot be empty.\n');
+    const unknown = run(['config', 'unset', 'nope']);
+    expect(await unknown.exit).toBe(2);
+    expect(unknown.stderr()).toContain(
+      'Hint: Settings: endpoint, app-id, device-app-id, connector, storage.',
+    );
+  });
+
   it('resolves the tenant flag > environment > profile', async () => {
-    expect(await hflogin(['config', 'set', 'endpoint', 'https://profile.example']).exit).toBe(0);
-    expect(await hflogin(['config', 'set', 'app-id', 'profile-app']).exit).toBe(0);
+    expect(await run(['config', 'set', 'endpoint', 'https://profile.example']).exit).toBe(0);
+    expect(await run(['config', 'set', 'app-id', 'profile-app']).exit).toBe(0);
     // login fails at discovery (nothing listens there), but its error names the endpoint it used.
-    const fromProfile = hflogin(['login', '--storage', 'file', '--timeout', '1'], { HFLOGIN_ENDPOINT: '' });
+    const fromProfile = run(['login', '--storage', 'file', '--timeout', '1'], { HFLOGIN_ENDPOINT: '' });
     expect(await fromProfile.exit).toBe(5);
     expect(fromProfile.stderr()).toContain('profile.example');
-    const fromEnv = hflogin(['login', '--storage', 'file'], { HFLOGIN_ENDPOINT: 'http://127.0.0.1:9' });
+    const fromEnv = run(['login', '--storage', 'file'], { HFLOGIN_ENDPOINT: 'http://127.0.0.1:9' });
     expect(await fromEnv.exit).toBe(5);
     expect(fromEnv.stderr()).toContain('127.0.0.1:9');
-    const fromFlag = hflogin(['login', '--storage', 'file', '--endpoint', 'http://localhost:9'], {
+    const fromFlag = run(['login', '--storage', 'file', '--endpoint', 'http://localhost:9'], {
       HFLOGIN_ENDPOINT: 'http://127.0.0.1:9',
     });
     expect(await fromFlag.exit).toBe(5);
@@ -146,11 +161,11 @@ describe('profiles, status, config and logout --all', () => {
   it('logout --all revokes and removes every profile’s session', async () => {
     const first = await seed('default');
     const second = await seed('work', 'bob-hf');
-    const run = hflogin(['logout', '--all']);
-    expect(await run.exit).toBe(0);
-    expect(run.stderr()).toContain('profile "default"');
-    expect(run.stderr()).toContain('profile "work"');
-    const store = await storeFor('file', isolated.configDir);
+    const logout = run(['logout', '--all']);
+    expect(await logout.exit).toBe(0);
+    expect(logout.stderr()).toContain('profile "default"');
+    expect(logout.stderr()).toContain('profile "work"');
+    const store = await host.store('file');
     expect(await store.load('default')).toBeNull();
     expect(await store.load('work')).toBeNull();
     const client = await TestClient.discover(emulator);
@@ -158,8 +173,8 @@ describe('profiles, status, config and logout --all', () => {
       expect((await client.refreshRaw(session.refreshToken!)).status).toBe(400);
     }
     // Profiles (tenant settings) stay for the next login.
-    expect(
-      JSON.parse(readFileSync(join(isolated.configDir, 'config.json'), 'utf8')).profiles.work.appId,
-    ).toBe(emulator.appId);
+    expect(JSON.parse(readFileSync(join(host.configDir, 'config.json'), 'utf8')).profiles.work.appId).toBe(
+      emulator.appId,
+    );
   });
 });

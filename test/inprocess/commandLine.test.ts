@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+
+import { version } from '../../src/version.js';
+import { fakeHost, hflogin } from '../helpers/inProcess.js';
+
+/**
+ * The command line itself: --version, completion scripts, suggestions and help (bash loading the
+ * script: test/e2e/completion.test.ts; the built binary: test/e2e/cli.test.ts).
+ */
+describe('the command line', () => {
+  const run = (...args: string[]) => hflogin(fakeHost(), args);
+
+  it('answers --version and -V with the version alone', async () => {
+    for (const flag of ['--version', '-V']) {
+      const probe = run(flag);
+      expect(await probe.exit).toBe(0);
+      expect(probe.stdout()).toBe(`${version}\n`);
+      expect(probe.stderr()).toBe('');
+    }
+  });
+
+  it('prints zsh and fish scripts, and refuses other shells with exit 2', async () => {
+    const zsh = run('completion', 'zsh');
+    expect(await zsh.exit).toBe(0);
+    expect(zsh.stdout()).toContain('compdef _hflogin hflogin');
+    const fish = run('completion', 'fish');
+    expect(await fish.exit).toBe(0);
+    expect(fish.stdout()).toContain("complete -c hflogin -f -n '__fish_use_subcommand'");
+    const other = run('completion', 'tcsh');
+    expect(await other.exit).toBe(2);
+    expect(other.stderr()).toContain('Use bash, zsh or fish');
+  });
+
+  it('suggests the nearest command, and says where to look next', async () => {
+    const typo = run('logni');
+    expect(await typo.exit).toBe(2);
+    expect(typo.stderr()).toContain('(Did you mean login?)');
+    expect(typo.stderr()).toContain('hflogin --help');
+    const help = run('help', 'login');
+    expect(await help.exit).toBe(0);
+    expect(help.stdout()).toContain('Examples:');
+  });
+});

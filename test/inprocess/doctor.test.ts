@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { makeCertificates } from '../helpers/certificates.js';
+import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
+import { useEmulator } from '../helpers/useEmulator.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix: string | null;
+}
+
+/** `hflogin doctor`: every check passes in a healthy setup, and each one fails when its piece is broken. */
+describe('hflogin doctor', () => {
+  const emulator = useEmulator();
+  const tlsEmulator = useEmulator(() => {
+    const certificates = makeCertificates();
+    return { tls: { key: certificates.key, cert: certificates.cert, ca: certificates.ca } };
+  });
+  let busy: Server;
+  let busyPort: number;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    busy?.close();
+  });
+
+  /**
+   * A profile configured for `endpoint`, on a healthy desktop: a display, a browser, no proxy (this
+   * process was not started with the test CA, so the HTTPS emulator is untrusted here).
+   */
+  function setup(endpoint: string, profile: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) {
+    const host = fakeHost({ DISPLAY: ':0', ...env });
+    mkdirSync(host.configDir, { recursive: true });
+    writeFileSync(
+      join(host.configDir, 'config.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        profiles: { [host.profile]: { endpoint, appId: 'hflogin-native-app', storage: 'file', ...profile } },
+      }),
+    );
+    return host;
+  }
+
+  async function doctor(host: FakeHost, ...args: string[]) {
+    const run = hflogin(host, ['doctor', '--json', ...args]);
+    const code = await run.exit;
+    const report = JSON.parse(run.stdout()) as { schemaVersion: number; ok: boolean; checks: Check[] };
+    return { code, report, failed: report.checks.filter((check) => !check.ok).map((check) => check.name) };
+  }
+
+  it('passes every check in a healthy setup (exit 0), one line each for people', async () => {
+    const host = setup(emulator.endpoint);
+    const { code, report } = await doctor(host);
+    expect(code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((check) => check.name)).toEqual([
+      'tenant',
+      'discovery',
+      'clock',
+      'tls',
+      'keychain',
+      'browser',
+      'display',
+      'proxy',
+      'loopback',
+    ]);
+    const human = hflogin(host, ['doctor']);
+    expect(await human.exit).toBe(0);
+    expect(human.stdout().trim().split('\n')).toHaveLength(9);
+    expect(human.stdout()).toMatch(/^✓ discovery {2}http:\/\/127\.0\.0\.1:\d+\/oidc answered in \d+ ms$/m);
+  });
+
+  const failures: Array<
+    [string, () => { host: FakeHost; args?: string[]; before?: () => void; after?: () => void }]
+  > = [
+    ['tenant', () => ({ host: setup(emulator.endpoint, { appId: '' }) })],
+    ['discovery', () => ({ host: setup('http://127.0.0.1:9') })],
+    [
+      'clock',
+      () => ({
+        host: setup(emulator.endpoint),
+        before: () => (emulator.options.clockSkewSeconds = 600),
+        after: () => (emulator.options.clockSkewSeconds = 0),
+      }),
+    ],
+    ['tls', () => ({ host: setup(tlsEmulator.endpoint, {}, { NODE_EXTRA_CA_CERTS: '' }) })],
+    [
+      'keychain',
+      () => {
+        const host = setup(emulator.endpoint, { storage: 'keychain' });
+        // What @napi-rs/keyring throws when the session bus does not exist.
+        host.keyring.failWith = new Error('Platform failure: failed to connect to the D-Bus session bus');
+        return { host };
+      },
+    ],
+    ['browser', () => ({ host: setup(emulator.endpoint, {}, { BROWSER: '/nonexistent/browser' }) })],
+    ['display', () => ({ host: setup(emulator.endpoint, {}, { DISPLAY: '', WAYLAND_DISPLAY: '' }) })],
+    [
+      'proxy',
+      () => ({
+        host: setup(emulator.endpoint, {}, { HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }),
+      }),
+    ],
+    ['loopback', () => ({ host: setup(emulator.endpoint), args: ['--port', String(busyPort)] })],
+  ];
+
+  it.each(failures)('reports a broken %s with ✗, the fix, and exit 1', async (name, make) => {
+    const { host, args = [], before, after } = make();
+    before?.();
+    try {
+      const { code, report, failed } = await doctor(host, ...args);
+      expect(code).toBe(1);
+      expect(failed).toContain(name);
+      const check = report.checks.find((candidate) => candidate.name === name)!;
+      expect(check.fix).toBeTruthy();
+      if (name !== 'tls' && name !== 'discovery' && name !== 'tenant') expect(failed).toEqual([name]);
+    } finally {
+      after?.();
+    }
+  });
+
+  it('over SSH without $BROWSER, says no browser will open and how to sign in anyway', async () => {
+    const host = setup(emulator.endpoint, {}, { BROWSER: '', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' });
+    const { code, report, failed } = await doctor(host);
+    expect(code).toBe(1);
+    expect(failed).toEqual(['browser']);
+    expect(report.checks.find((check) => check.name === 'browser')).toEqual({
+      name: 'browser',
+      ok: false,
+      detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
+      fix: 'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',
+    });
+  });
+});
