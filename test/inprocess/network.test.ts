@@ -1,15 +1,11 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { StoredSession } from '../../src/session/session.js';
 import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
-/**
- * HFLOGIN_HTTP_TIMEOUT for a run. src/oauth/provider.ts reads it from process.env, not from the
- * command's environment, so the test sets both (in this file's own worker process).
- */
+/** HFLOGIN_HTTP_TIMEOUT for a run: the HTTP client is built from the command's environment. */
 function httpTimeout(seconds: string): NodeJS.ProcessEnv {
-  vi.stubEnv('HFLOGIN_HTTP_TIMEOUT', seconds);
   return { HFLOGIN_HTTP_TIMEOUT: seconds };
 }
 
@@ -24,9 +20,6 @@ describe('network faults: clear exits, and the stored session untouched', () => 
   beforeEach(() => {
     host = fakeHost();
     emulator.options.networkFault = null;
-  });
-  afterEach(() => {
-    vi.unstubAllEnvs();
   });
 
   /** The host's (file-stored) session with an expired access token, so commands refresh. */

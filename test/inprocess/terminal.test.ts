@@ -92,4 +92,14 @@ describe('on a terminal', () => {
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toContain('Signed in as bob-hf (Hugging Face)');
   });
+
+  it('ends on Ctrl+C pressed at the key prompt (raw mode swallows it; hflogin raises it), exit 130', async () => {
+    const host = fakeHost();
+    const run = hflogin(host, loginArgs(emulator, '--storage', 'file'), { terminal: true, browser: 'stay' });
+    await run.signInUrl;
+    await shows(run, /Press p to paste the address your browser ended on/);
+    run.type('\u0003');
+    expect(await run.exit).toBe(130);
+    expect(await host.session('file')).toBeNull();
+  });
 });
