@@ -46,7 +46,7 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
     text = await readFile(configFile(dir), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, profiles: {} };
-    throw error;
+    throw unusableConfigDir(dir, error);
   }
   try {
     const parsed = JSON.parse(text) as Partial<ConfigFile>;
@@ -64,7 +64,22 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
 }
 
 export async function writeConfig(dir: string, config: ConfigFile): Promise<void> {
-  await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  try {
+    await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  } catch (error) {
+    throw unusableConfigDir(dir, error);
+  }
+}
+
+/** A config directory that cannot be read or written (a file in its path, no permission). */
+function unusableConfigDir(dir: string, error: unknown): HfloginError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new HfloginError(`The config directory ${dir} cannot be used (${reason}).`, {
+    code: ErrorCode.configInvalid,
+    exitCode: ExitCode.usage,
+    hint: 'HFLOGIN_CONFIG_DIR (or XDG_CONFIG_HOME) must name a directory you can read and write.',
+    cause: error,
+  });
 }
 
 /** Merges `changes` into one profile and writes the file atomically (0600, dir 0700). */

@@ -25,6 +25,21 @@ describe('storage that cannot be used', () => {
     expect(run.browser.opened).toEqual([]);
   });
 
+  it('a config directory under a file is a clear usage error (exit 2), never an unexpected failure', async () => {
+    const host = fakeHost();
+    mkdirSync(host.root, { recursive: true });
+    const file = join(host.root, 'not-a-directory');
+    writeFileSync(file, 'a file where the config directory should be');
+    const configDir = join(file, 'hflogin');
+    const run = hflogin(host, loginArgs(emulator, '--storage', 'file'), {
+      env: { HFLOGIN_CONFIG_DIR: configDir },
+    });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain(`Error: The config directory ${configDir} cannot be used (ENOTDIR).`);
+    expect(run.stderr()).toContain('Hint: HFLOGIN_CONFIG_DIR (or XDG_CONFIG_HOME) must name a directory');
+    expect(run.browser.opened).toEqual([]);
+  });
+
   it('whoami exits 6 when the session file cannot be read', async () => {
     const host = fakeHost();
     await host.seed(emulator, 'file');
