@@ -28,7 +28,8 @@ export async function runAsProcess(): Promise<never> {
     process.stdout.write(`${version}\n`);
     process.exit(0);
   }
-  const { processDeps } = await import('./system.js');
+  // Both load at once (main() finds the program already loaded).
+  const [{ processDeps }] = await Promise.all([import('./system.js'), import('./program.js')]);
   const code = await main(
     argv,
     processDeps((exitCode) => process.exit(exitCode)),

@@ -1,7 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 import type { CommandDeps } from './commands/deps.js';
-import { detectHostFacts, type HostFacts } from './io/browserAvailability.js';
+import type { HostFacts } from './io/browserAvailability.js';
 import { createHttpClient } from './io/httpClient.js';
 import { createInterruption } from './io/interrupt.js';
 import type { ProcessTable, RandomBytes } from './io/machine.js';
@@ -58,5 +59,29 @@ export function processDeps(exit: (code: number) => never): CommandDeps {
     hostFacts: () => (hostFacts ??= detectHostFacts(env)),
     openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(env)(url),
     openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir, env),
+  };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Looks at this machine: container markers (Docker, Podman, systemd-nspawn) and WSL. */
+export function detectHostFacts(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): HostFacts {
+  const linux = platform === 'linux';
+  return {
+    platform,
+    env,
+    isContainer:
+      linux && (existsSync('/.dockerenv') || existsSync('/run/.containerenv') || Boolean(env.container)),
+    isWsl:
+      linux && (Boolean(env.WSL_DISTRO_NAME) || /microsoft/i.test(readText('/proc/sys/kernel/osrelease'))),
   };
 }

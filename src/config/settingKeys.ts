@@ -2,6 +2,9 @@ import { usageError } from '../io/errors.js';
 import { endpointString, parseEndpoint } from './endpoint.js';
 import type { Profile } from './profiles.js';
 import { parseStorageKind } from './settings.js';
+import type { Key } from './settingNames.js';
+
+export type { Key };
 
 /** The settings a profile keeps (never a secret), by their command-line names. */
 export const keys = {
@@ -10,8 +13,7 @@ export const keys = {
   'device-app-id': { field: 'deviceAppId', parse: (value: string) => nonEmpty(value, 'device-app-id') },
   connector: { field: 'connector', parse: (value: string) => parseConnector(value) },
   storage: { field: 'storage', parse: (value: string) => parseStorageKind(value, 'storage') },
-} as const satisfies Record<string, { field: keyof Profile; parse: (value: string) => string }>;
-export type Key = keyof typeof keys;
+} as const satisfies Record<Key, { field: keyof Profile; parse: (value: string) => string }>;
 
 function parseConnector(value: string): string {
   const target = value.trim();
@@ -28,11 +30,3 @@ function nonEmpty(value: string, name: string): string {
   if (value.trim() === '') throw usageError(`${name} cannot be empty.`);
   return value.trim();
 }
-
-export function keyOf(name: string): Key {
-  if (name in keys) return name as Key;
-  throw usageError(`Unknown setting "${name}".`, `Settings: ${Object.keys(keys).join(', ')}.`);
-}
-
-/** The settings `config` knows, in the order help lists them. */
-export const settingNames = Object.keys(keys) as Key[];

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-
 /** What decides whether a browser can open where the person is. */
 export interface HostFacts {
   platform: NodeJS.Platform;
@@ -34,28 +32,4 @@ export function browserAvailability(facts: HostFacts): BrowserAvailability {
     };
   }
   return { canOpen: true };
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** Looks at this machine: container markers (Docker, Podman, systemd-nspawn) and WSL. */
-export function detectHostFacts(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-): HostFacts {
-  const linux = platform === 'linux';
-  return {
-    platform,
-    env,
-    isContainer:
-      linux && (existsSync('/.dockerenv') || existsSync('/run/.containerenv') || Boolean(env.container)),
-    isWsl:
-      linux && (Boolean(env.WSL_DISTRO_NAME) || /microsoft/i.test(readText('/proc/sys/kernel/osrelease'))),
-  };
 }

@@ -1,4 +1,4 @@
-import { keyOf, settingNames } from '../../config/settingKeys.js';
+import { keyOf, settingNames } from '../../config/settingNames.js';
 import { defineCommand, globalOptions, type ParsedLine } from '../command.js';
 import type { ConfigOptions, SettingOptions } from './run.js';
 

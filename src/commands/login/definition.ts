@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 
-import { parseStorageKind } from '../../config/settings.js';
+import type { StorageKind } from '../../config/profiles.js';
 import {
   collect,
   defineCommand,
@@ -80,7 +80,8 @@ export const login = defineCommand<LoginOptions>({
       port: typeof flags.port === 'number' ? flags.port : 0,
       browser: flags.browser !== false,
       timeout: typeof flags.timeout === 'number' ? flags.timeout : 300,
-      storage: typeof flags.storage === 'string' ? parseStorageKind(flags.storage, '--storage') : undefined,
+      // commander's .choices() has checked it.
+      storage: optionalString(flags.storage) as StorageKind | undefined,
     };
   },
   load: async () => (await import('./run.js')).runLogin,
