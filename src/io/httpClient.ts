@@ -1,4 +1,4 @@
-import type { RawRequest, RawResponse } from './rawRequest.js';
+import { rawRequest, type RawRequest, type RawResponse } from './rawRequest.js';
 import { providerRequestTimeoutMs } from './requestTimeout.js';
 
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -65,8 +65,8 @@ function bypasses(url: URL, noProxy: string): boolean {
 }
 
 /**
- * The HTTP client built from the environment; node:http(s) load on the first request, so a command
- * that needs no network (`token` with a fresh token) never loads them. Requests go over node:http(s) and answer with a real
+ * The HTTP client built from the environment; node:http(s) load on the first request (rawRequest.ts),
+ * so a command that needs no network (`token` with a fresh token) never loads them. Requests go over node:http(s) and answer with a real
  * Response: Node 20's built-in fetch loads and compiles its HTTP parser on first use, which costs
  * more than the whole rest of `hflogin whoami`. When a proxy applies, requests go through undici's
  * EnvHttpProxyAgent instead, loaded only then and created once per process, with the settings read
@@ -93,7 +93,7 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
     proxyFor,
     timeoutMs: providerRequestTimeoutMs(env),
     async request(url, init = {}) {
-      if (!proxyFor(url)) return (await import('./rawRequest.js')).rawRequest(url, init);
+      if (!proxyFor(url)) return rawRequest(url, init);
       const { fetch, dispatcher } = await proxied();
       const response = await fetch(url, { ...init, dispatcher: dispatcher as never });
       const rawHeaders: string[] = [];
@@ -114,7 +114,6 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
           dispatcher: dispatcher as never,
         })) as unknown as Response;
       }
-      const { rawRequest } = await import('./rawRequest.js');
       const raw = await rawRequest(url, {
         method: init.method,
         headers: Object.fromEntries(new Headers(init.headers).entries()),

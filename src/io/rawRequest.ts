@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 
 /** Largest answer hflogin accepts from a provider (discovery, JWKS, tokens, userinfo are small). */
 const maxResponseBytes = 1024 * 1024;
@@ -29,7 +28,11 @@ export function rawRequest(url: URL, init: RawRequest = {}): Promise<RawResponse
     if (signal?.aborted) return reject(signal.reason);
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // node:https (and with it node:tls) loads only when a request is made: `token` with a fresh
+    // token makes none, and must not pay for them.
+    const { request: send } = process.getBuiltinModule(
+      url.protocol === 'https:' ? 'node:https' : 'node:http',
+    ) as typeof import('node:http');
     const request = send(url, { method: init.method ?? 'GET', headers });
     const onAbort = () => request.destroy(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
