@@ -154,6 +154,9 @@ function insideKeyring(dir, env, argv) {
   };
 }
 
+/** Where test/helpers/hostile.ts counts the hostile inputs tried, across every tier and worker. */
+const hostileLog = join(scratch, 'hostile.log');
+
 let child;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -184,7 +187,7 @@ async function runTier(tier) {
       : []),
     ...tier.args,
   ];
-  const env = { ...process.env };
+  const env = { ...process.env, HFLOGIN_HOSTILE_LOG: hostileLog };
   let command = process.execPath;
   let args = argv;
   let keyringStarts;
@@ -247,6 +250,12 @@ for (const tier of plan()) {
   if (stopping) break;
   results.push(await runTier(tier));
 }
+const hostile = existsSync(hostileLog)
+  ? readFileSync(hostileLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+  : [];
 rmSync(scratch, { recursive: true, force: true });
 
 const pad = (text, width) => String(text).padStart(width);
@@ -259,5 +268,11 @@ for (const result of results)
     `${result.name.padEnd(12)} ${pad(result.passed, 7)} ${pad(result.failed, 7)} ${pad(result.skipped, 8)} ${pad(`${result.seconds.toFixed(1)} s`, 8)}  ${result.lines === undefined ? '' : `lines ${result.lines}%`}`.trimEnd(),
   );
 const sum = (key) => results.reduce((total, result) => total + result[key], 0);
+if (hostile.length > 0) {
+  const accepted = hostile.filter((entry) => !entry.refused);
+  console.log(
+    `${hostile.length} hostile inputs tried, ${accepted.length} accepted${accepted.length ? `: ${accepted.map((entry) => entry.name).join('; ')}` : ''}`,
+  );
+}
 console.log(`tests: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exit(results.find((result) => result.code !== 0)?.code ?? (stopping ? 130 : 0));
