@@ -13,7 +13,11 @@ export function waitFor<T>(
   promise: Promise<T>,
   options: { timeoutMs: number; signal: AbortSignal; what: string },
 ): Promise<T> {
-  if (options.signal.aborted) return Promise.reject(interrupted());
+  if (options.signal.aborted) {
+    // Nobody else may be waiting on `promise` (a race its caller aborts next): observe its failure.
+    promise.catch(() => undefined);
+    return Promise.reject(interrupted());
+  }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
