@@ -22,30 +22,31 @@ const folders = Object.keys(layers);
 /** What only src/cli.ts may touch: the rest gets it through CommandDeps, so tests can fake it. */
 const machineMessage =
   'Only src/cli.ts reads the machine; take it from CommandDeps (env, now, random, processes).';
+const randomNames = [
+  'randomBytes',
+  'randomUUID',
+  'randomInt',
+  'randomFill',
+  'randomFillSync',
+  'getRandomValues',
+  'webcrypto',
+];
 const randomImports = {
-  paths: [
-    {
-      name: 'node:crypto',
-      importNames: [
-        'randomBytes',
-        'randomUUID',
-        'randomInt',
-        'randomFill',
-        'randomFillSync',
-        'getRandomValues',
-        'webcrypto',
-      ],
-      message: machineMessage,
-    },
-  ],
+  paths: ['node:crypto', 'crypto'].map((name) => ({
+    name,
+    importNames: randomNames,
+    message: machineMessage,
+  })),
 };
+/** What no layer may import: src/cli.ts, src/system.ts (the real machine) and src/program.ts sit on top. */
+const entryModules = ['**/cli.js', '**/system.js', '**/program.js'];
 
 /** A folder's import rule: the folders above it (and the entry modules) are off limits. */
-function layerRule(folder) {
+function layerRule(folder, files = [`src/${folder}/**/*.ts`], extra = []) {
   const allowed = new Set([folder, ...layers[folder]]);
   const forbidden = folders.filter((other) => !allowed.has(other));
   return {
-    files: [`src/${folder}/**/*.ts`],
+    files,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -53,19 +54,28 @@ function layerRule(folder) {
           ...randomImports,
           patterns: [
             {
-              group: [
-                ...forbidden.flatMap((other) => [`../${other}/*`, `../../${other}/*`, `./${other}/*`]),
-                '**/program.js',
-                '**/cli.js',
-              ],
+              group: [...forbidden.map((other) => `**/${other}/**`), ...entryModules],
               message: `src/${folder} may import only from ${[...allowed].map((name) => `src/${name}`).join(', ')} (the layering in docs/architecture.md).`,
             },
+            ...extra,
           ],
         },
       ],
     },
   };
 }
+
+/** A command's folder may use what all commands share (src/commands/*.ts), never another command's folder. */
+const commandFolderRule = layerRule(
+  'commands',
+  ['src/commands/*/**/*.ts'],
+  [
+    {
+      group: ['../*/**', '!../../**'],
+      message: "A command never imports another command's folder: move what they share below src/commands.",
+    },
+  ],
+);
 
 /** `new Date()` reads the clock; process.stdout & co. are the terminal, which arrives through CommandDeps. */
 const machineSyntax = [
@@ -121,5 +131,6 @@ export default tseslint.config(
   },
   // src/io is the terminal layer: it may write to the streams it is given (never process.*), and log.
   { files: ['src/io/**/*.ts'], rules: { 'no-console': 'off' } },
-  ...folders.map(layerRule),
+  ...folders.map((folder) => layerRule(folder)),
+  commandFolderRule,
 );

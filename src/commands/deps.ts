@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-
 import type { StorageKind } from '../config/profiles.js';
 import type { BrowserOpener } from '../io/browser.js';
 import type { HostFacts } from '../io/browserAvailability.js';
@@ -37,18 +35,6 @@ export interface CommandDeps extends TerminalStreams {
   processes: ProcessTable;
   openBrowser: BrowserOpener;
   openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
-}
-
-/** The global options (SPEC): every command reads them through this. */
-export interface GlobalOptions {
-  profile?: string;
-  json?: boolean;
-  debug?: boolean;
-  color?: boolean;
-}
-
-export function globalOptions(command: Command): GlobalOptions {
-  return command.optsWithGlobals<GlobalOptions>();
 }
 
 export type { DebugLog };

@@ -11,7 +11,9 @@ export interface ProtocolValues {
 
 /**
  * The authorization request hflogin sends to Logto in the browser: the protocol's values here, and
- * Logto's parameters from the builder the device flow shares.
+ * Logto's parameters from the builder the device flow shares. Logto source:
+ * packages/core/src/oidc/init.ts (the oidc-provider configuration the request is checked against;
+ * the real server's answers to it are pinned by test/logto/paired.test.ts).
  */
 export function signInUrl(protocol: ProtocolValues, choices: SignInChoices): URL {
   const url = new URL(protocol.authorizationEndpoint);

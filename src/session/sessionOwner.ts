@@ -137,7 +137,8 @@ function refreshIdentityProblem(
  * hflogin reads or writes a session or takes its lock.
  *
  * The dangerous moment is between Logto answering a refresh and the rotated refresh token being
- * saved: Logto revokes the whole grant when a rotated-out token comes back after its 3 s grace.
+ * saved: Logto revokes the whole grant when a rotated-out token comes back after its 3 s grace
+ * (src/logto/refreshTokens.ts).
  * So a refresh is: discovery and JWKS first (outside the lock: they can be slow, and nothing is at
  * stake yet); then under the cross-process lock only re-read, refresh if still needed, verify,
  * save — inside a critical section that the first Ctrl+C cannot cut.
@@ -406,8 +407,7 @@ export class SessionOwner {
       }
       if (key !== '' && isRefusal(error)) {
         // Logto (like oidc-provider) rotates the refresh token BEFORE it resolves the resource
-        // (packages/core/src/oidc/grants/refresh-token.ts: refreshToken.consume(), then
-        // resolveResource): a resource it refuses spends the refresh token without returning its
+        // (src/logto/refreshTokens.ts): a resource it refuses spends the refresh token without returning its
         // successor, and the grant dies when it is presented after the 3 s reuse grace (seen on a
         // real Logto 1.42: invalid_target, then "refresh token already used"). Within the grace it
         // still works once: refresh for the session's own audience at once, and keep that.

@@ -1,3 +1,5 @@
+import { refreshTokenReuseGraceSeconds } from '../../src/logto/refreshTokens.js';
+
 /**
  * Everything the emulator can be told, with defaults that mirror a fresh Logto tenant that has a
  * Native app for hflogin, a device-flow app, the Hugging Face connector enabled, one API resource
@@ -173,7 +175,7 @@ export function defaultOptions(): EmulatorOptions {
       session: 14 * 24 * 3600,
       interaction: 3600,
     },
-    refreshTokenReuseIntervalSeconds: 3,
+    refreshTokenReuseIntervalSeconds: refreshTokenReuseGraceSeconds,
     deviceFlow: { interval: null, slowDown: false },
     apps: [
       { id: 'hflogin-native-app', name: 'hflogin', kind: 'native' },

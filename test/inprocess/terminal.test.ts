@@ -80,6 +80,14 @@ describe('on a terminal', () => {
     expect((await host.session('file'))?.huggingface?.username).toBe('alice-hf');
   });
 
+  it('refuses a bad flag before offering the first-run setup (no question asked), exit 2', async () => {
+    const host = fakeHost();
+    const run = hflogin(host, ['login', '--prompt', 'bogus'], { terminal: true });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('"bogus" is not a valid prompt.');
+    expect(run.stderr()).not.toContain('Set it up now?');
+  });
+
   it('switches to pasting on p when the opened browser turns out to be elsewhere', async () => {
     const host = fakeHost();
     const run = hflogin(host, loginArgs(emulator, '--storage', 'file'), { terminal: true, browser: 'stay' });

@@ -25,6 +25,18 @@ describe('eslint: layering and the machine', () => {
       "import type { StoredSession } from '../session/session.js';\nexport type X = StoredSession;\n",
     ],
     ['src/oauth/backEdge.ts', "import { runProgram } from '../program.js';\nexport const x = runProgram;\n"],
+    [
+      'src/session/backEdge2.ts',
+      "import { systemRandom } from '../system.js';\nexport const x = systemRandom;\n",
+    ],
+    [
+      'src/signIn/backEdge.ts',
+      "import type { CommandDeps } from '../../src/commands/deps.js';\nexport type X = CommandDeps;\n",
+    ],
+    [
+      'src/commands/login/backEdge.ts',
+      "import { runToken } from '../token/run.js';\nexport const x = runToken;\n",
+    ],
   ])('refuses a back edge: %s', async (path, code) => {
     expect(await rulesFiredOn(path, code)).toEqual(['no-restricted-imports']);
   });
@@ -37,6 +49,12 @@ describe('eslint: layering and the machine', () => {
   });
 
   it('allows what the layering allows', async () => {
+    expect(
+      await rulesFiredOn(
+        'src/commands/login/ok.ts',
+        "import type { CommandDeps } from '../deps.js';\nimport { writeLine } from '../../io/terminal.js';\nexport type X = CommandDeps;\nexport const x = writeLine;\n",
+      ),
+    ).toEqual([]);
     expect(
       await rulesFiredOn(
         'src/commands/ok.ts',
@@ -54,6 +72,11 @@ describe('eslint: layering and the machine', () => {
       'crypto.getRandomValues',
       'export const x = crypto.getRandomValues(new Uint8Array(4));\n',
       'no-restricted-properties',
+    ],
+    [
+      "crypto's randomBytes (no node: prefix)",
+      "import { randomBytes } from 'crypto';\nexport const x = randomBytes(4);\n",
+      'no-restricted-imports',
     ],
     [
       "node:crypto's randomBytes",

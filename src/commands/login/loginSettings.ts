@@ -27,6 +27,8 @@ export interface LoginSettings {
  * checked, and the tenant the chosen way of signing in needs (or a usage error naming the flags).
  */
 export async function loginSettings(options: LoginOptions, deps: CommandDeps): Promise<LoginSettings> {
+  // The flags are checked before any question is asked: a bad --prompt is refused at once.
+  signInChoices(options, undefined, deps.env);
   const settings = await settingsOrFirstRunSetup(options, deps);
   const choices = signInChoices(options, settings, deps.env);
   return { settings, ...tenantFor(options, settings), deviceAppId: settings.deviceAppId, choices };
@@ -42,10 +44,13 @@ async function settingsOrFirstRunSetup(options: LoginOptions, deps: CommandDeps)
 }
 
 /** The connector: --connector / --no-connector, else the profile's ("none": none), else Hugging Face. */
-function signInChoices(options: LoginOptions, settings: Settings, env: NodeJS.ProcessEnv): SignInChoices {
-  const connector =
-    options.connector ??
-    (settings.saved.connector === 'none' ? false : (settings.saved.connector ?? 'huggingface'));
+function signInChoices(
+  options: LoginOptions,
+  settings: Settings | undefined,
+  env: NodeJS.ProcessEnv,
+): SignInChoices {
+  const saved = settings?.saved.connector;
+  const connector = options.connector ?? (saved === 'none' ? false : (saved ?? 'huggingface'));
   return validateChoices({
     connector,
     signUp: options.signUp,
