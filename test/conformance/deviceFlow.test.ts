@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 
+import { approveDevice, openDeviceConfirmPage } from '../helpers/deviceApproval.js';
 import { formIn, HttpUserAgent, pageId } from '../helpers/httpUserAgent.js';
 import { useTestClient } from '../helpers/oidcClient.js';
 
@@ -31,31 +32,6 @@ describe('device flow (RFC 8628) with the device-flow app', () => {
     return response;
   }
 
-  /**
-   * The person opens the complete verification URI; oidc-provider posts the code from a script
-   * page, which lands on the confirm page.
-   */
-  async function openConfirmPage(verificationUriComplete: string, agent: HttpUserAgent) {
-    const confirm = await agent.follow(verificationUriComplete);
-    expect(pageId(confirm.page.body)).toBe('device-confirm-page');
-    return confirm.page;
-  }
-
-  /** …confirms, and signs in at Hugging Face. */
-  async function approve(
-    verificationUriComplete: string,
-    agent = new HttpUserAgent(),
-    username = 'alice-hf',
-  ) {
-    const confirm = await openConfirmPage(verificationUriComplete, agent);
-    const form = formIn(confirm.body, 'op.deviceConfirmForm', confirm.url);
-    const toUpstream = await agent.follow(form.action, () => false, { form: form.fields });
-    expect(pageId(toUpstream.page.body)).toBe('hf-authorize-page');
-    const hf = formIn(toUpstream.page.body, 'hf-authorize-form', toUpstream.page.url);
-    const done = await agent.follow(hf.action, () => false, { form: { ...hf.fields, user: username } });
-    return done.page;
-  }
-
   it("issues a device code, user code and Logto's short verification URIs (/device → /oidc/device)", async () => {
     const device = await startDeviceFlow();
     expect(device.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
@@ -79,7 +55,7 @@ describe('device flow (RFC 8628) with the device-flow app', () => {
     expect(pending.status).toBe(400);
     expect(await pending.json()).toMatchObject({ error: 'authorization_pending' });
 
-    const finalPage = await approve(device.verification_uri_complete!);
+    const finalPage = await approveDevice(device.verification_uri_complete!);
     expect(pageId(finalPage.body)).toBe('device-success-page');
 
     const tokens = await oauth.processDeviceCodeResponse(
@@ -121,7 +97,7 @@ describe('device flow (RFC 8628) with the device-flow app', () => {
   it('answers access_denied when the person cancels on the confirm page', async () => {
     const device = await startDeviceFlow();
     const agent = new HttpUserAgent();
-    const confirm = await openConfirmPage(device.verification_uri_complete!, agent);
+    const confirm = await openDeviceConfirmPage(device.verification_uri_complete!, agent);
     const form = formIn(confirm.body, 'op.deviceConfirmForm', confirm.url);
     await agent.follow(form.action, () => false, { form: { ...form.fields, abort: 'yes' } });
     const response = await poll(device.device_code);

@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
@@ -11,8 +9,9 @@ import { deviceLoginArgs, useEmulator } from '../helpers/useEmulator.js';
 const chromium = chromiumAvailability();
 
 /**
- * `hflogin login --device`: the code is approved on the emulator's device pages in Chromium. Where
- * nobody approves it (expiry, --timeout, a missing app ID): test/inprocess/deviceLogin.test.ts.
+ * `hflogin login --device` as a person sees it: the binary's output, and the code approved on the
+ * emulator's device pages in Chromium. Polling, slow_down, retries, --resource, cancelling, Ctrl+C
+ * and expiry, with the other device played over HTTP: test/inprocess/deviceLogin.test.ts.
  */
 describe.skipIf(chromium.skip)('device flow sign-in', () => {
   const emulator = useEmulator();
@@ -74,100 +73,5 @@ describe.skipIf(chromium.skip)('device flow sign-in', () => {
     const whoami = runHflogin(['whoami'], isolated.env);
     expect(await whoami.exit).toBe(0);
     expect(whoami.stdout()).toContain('Hugging Face: alice-hf');
-  });
-
-  it('backs off 5 s more after slow_down', async () => {
-    emulator.options.deviceFlow = { interval: 1, slowDown: true, slowDownPolls: 1 };
-    const started = Date.now();
-    const run = loginDevice();
-    const { url, code } = await verificationUrl(run);
-    await browser.page.goto(url);
-    await browser.page.click('#device-confirm');
-    await browser.page.click('#hf-user-alice-hf');
-    expect(await run.exit).toBe(0);
-    expect(run.stderr()).toContain('poll less often: every 6 s');
-    // This sign-in's device code: the emulator keeps every code this file's tests polled.
-    const deviceCode = Object.values(emulator.stats.devicePolls).find(
-      (times) => times[0]! >= started && times.length >= 2,
-    );
-    expect(deviceCode).toBeDefined();
-    // After the slow_down, the next poll came no sooner than the new 6 s interval.
-    expect(deviceCode![1]! - deviceCode![0]!).toBeGreaterThanOrEqual(6_000 - 50);
-    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
-  }, 30_000);
-
-  /** The device codes this test's run was given (the emulator is shared by the file's tests). */
-  function newDeviceCodes(before: Set<string>): string[] {
-    return Object.keys(emulator.stats.devicePolls).filter((code) => !before.has(code));
-  }
-
-  it('stops polling on Ctrl+C: exit 130, no poll after', async () => {
-    const before = new Set(Object.keys(emulator.stats.devicePolls));
-    const run = loginDevice();
-    await verificationUrl(run);
-    await expect.poll(() => newDeviceCodes(before), { timeout: 10_000 }).toHaveLength(1);
-    run.child.kill('SIGINT');
-    expect(await run.exit).toBe(130);
-    const exitedAt = Date.now();
-    await sleep(2_000);
-    expect(emulator.stats.devicePolls[newDeviceCodes(before)[0]!]!.every((time) => time <= exitedAt)).toBe(
-      true,
-    );
-  });
-
-  it('carries --resource in the device authorization, so the session can get tokens for that API', async () => {
-    const api = 'https://api.example.com';
-    const run = loginDevice('--resource', api);
-    const { url } = await verificationUrl(run);
-    const authorization = emulator.stats.deviceAuthorizations.at(-1);
-    expect(authorization?.clientId).toBe(emulator.deviceAppId);
-    expect(authorization?.params.resource).toEqual([api]);
-    expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
-
-    await browser.page.goto(url);
-    await browser.page.click('#device-confirm');
-    await browser.page.click('#hf-user-alice-hf');
-    await browser.page.locator('#device-success-page').waitFor();
-    expect(await run.exit).toBe(0);
-
-    const token = runHflogin(['token', '--resource', api, '--json'], isolated.env);
-    expect(await token.exit).toBe(0);
-    expect(JSON.parse(token.stdout())).toMatchObject({ resource: api });
-  });
-
-  it('rides out HTTP 500s while polling, retrying (shown with --debug), and signs in once they stop', async () => {
-    const before = new Set(Object.keys(emulator.stats.devicePolls));
-    const run = loginDevice('--debug');
-    const { url } = await verificationUrl(run);
-    emulator.options.networkFault = 'http_500';
-    try {
-      await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/\(retry 2\)/);
-    } finally {
-      emulator.options.networkFault = null;
-    }
-    await browser.page.goto(url);
-    await browser.page.click('#device-confirm');
-    await browser.page.click('#hf-user-alice-hf');
-    await browser.page.locator('#device-success-page').waitFor();
-
-    expect(await run.exit).toBe(0);
-    expect(run.stderr()).toMatch(
-      /debug: The device sign-in: \S+ answered HTTP 500\. Polling again in 1 s \(retry 1\)/,
-    );
-    expect(run.stderr()).toMatch(/Polling again in 2 s \(retry 2\)/);
-    expect(run.stderr()).toContain('Signed in as alice-hf (Hugging Face)');
-    expect(newDeviceCodes(before)).toHaveLength(1);
-    // --debug shows the retries, never a token.
-    expect(run.stderr()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
-    for (const token of emulator.stats.issuedTokens) expect(run.stderr()).not.toContain(token);
-  });
-
-  it('exits 1 when the person cancels on the device page', async () => {
-    const run = loginDevice();
-    const { url } = await verificationUrl(run);
-    await browser.page.goto(url);
-    await browser.page.click('#device-abort');
-    expect(await run.exit).toBe(1);
-    expect(run.stderr()).toContain('denied on the device page');
   });
 });

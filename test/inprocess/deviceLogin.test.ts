@@ -1,11 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { fakeHost, hflogin } from '../helpers/inProcess.js';
+import { approveDevice, cancelDevice } from '../helpers/deviceApproval.js';
+import { pageId } from '../helpers/httpUserAgent.js';
+import { fakeHost, hflogin, type FakeHost, type InProcessRun } from '../helpers/inProcess.js';
 import { deviceLoginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /**
- * `hflogin login --device` where nobody approves the code (approving it on the device pages, and
- * Ctrl+C while polling, are in test/e2e/deviceLogin.test.ts).
+ * `hflogin login --device`, the person on the other device played over HTTP
+ * (test/helpers/deviceApproval.ts). The device pages themselves, in Chromium:
+ * test/e2e/deviceLogin.test.ts.
  */
 describe('device flow sign-in', () => {
   const emulator = useEmulator();
@@ -18,8 +23,17 @@ describe('device flow sign-in', () => {
     emulator.options.ttl.deviceCode = 600;
   });
 
-  const loginDevice = (...args: string[]) =>
-    hflogin(fakeHost(), deviceLoginArgs(emulator, '--storage', 'file', ...args));
+  const loginDevice = (...args: string[]) => loginDeviceOn(fakeHost(), ...args);
+  const loginDeviceOn = (host: FakeHost, ...args: string[]) =>
+    hflogin(host, deviceLoginArgs(emulator, '--storage', 'file', ...args));
+
+  /** The complete verification URI and the code, once hflogin has shown them (and started polling). */
+  async function shownCode(run: InProcessRun): Promise<{ url: string; code: string }> {
+    await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/Waiting for approval/);
+    const url = /^ {2}(http\S+\/device\?user_code=\S+)$/m.exec(run.stderr())![1]!;
+    const code = /^ {2}Code: (\S+)$/m.exec(run.stderr())![1]!;
+    return { url, code };
+  }
 
   /** The device codes this test's run was given (the emulator is shared by the file's tests). */
   function newDeviceCodes(before: Set<string>): string[] {
@@ -74,5 +88,87 @@ describe('device flow sign-in', () => {
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toContain('--device-app-id');
     expect(run.stderr()).toContain('HFLOGIN_DEVICE_APP_ID');
+  });
+
+  it('backs off 5 s more after slow_down', async () => {
+    emulator.options.deviceFlow = { interval: 1, slowDown: true, slowDownPolls: 1 };
+    const started = Date.now();
+    const run = loginDevice();
+    const { url, code } = await shownCode(run);
+    await approveDevice(url);
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toContain('poll less often: every 6 s');
+    // This sign-in's device code: the emulator keeps every code this file's tests polled.
+    const deviceCode = Object.values(emulator.stats.devicePolls).find(
+      (times) => times[0]! >= started && times.length >= 2,
+    );
+    expect(deviceCode).toBeDefined();
+    // After the slow_down, the next poll came no sooner than the new 6 s interval.
+    expect(deviceCode![1]! - deviceCode![0]!).toBeGreaterThanOrEqual(6_000 - 50);
+    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+  }, 30_000);
+
+  it('stops polling on Ctrl+C: exit 130, no poll after', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const run = loginDevice();
+    await shownCode(run);
+    await expect.poll(() => newDeviceCodes(before), { timeout: 10_000 }).toHaveLength(1);
+    run.interrupt();
+    expect(await run.exit).toBe(130);
+    const exitedAt = Date.now();
+    await sleep(2_000);
+    expect(emulator.stats.devicePolls[newDeviceCodes(before)[0]!]!.every((time) => time <= exitedAt)).toBe(
+      true,
+    );
+  });
+
+  it('carries --resource in the device authorization, so the session can get tokens for that API', async () => {
+    const api = 'https://api.example.com';
+    const host = fakeHost();
+    const run = loginDeviceOn(host, '--resource', api);
+    const { url } = await shownCode(run);
+    const authorization = emulator.stats.deviceAuthorizations.at(-1);
+    expect(authorization?.clientId).toBe(emulator.deviceAppId);
+    expect(authorization?.params.resource).toEqual([api]);
+    expect(authorization?.params.direct_sign_in).toEqual(['social:huggingface']);
+
+    expect(pageId((await approveDevice(url)).body)).toBe('device-success-page');
+    expect(await run.exit).toBe(0);
+
+    const token = hflogin(host, ['token', '--resource', api, '--json']);
+    expect(await token.exit).toBe(0);
+    expect(JSON.parse(token.stdout())).toMatchObject({ resource: api });
+  });
+
+  it('rides out HTTP 500s while polling, retrying (shown with --debug), and signs in once they stop', async () => {
+    const before = new Set(Object.keys(emulator.stats.devicePolls));
+    const run = loginDevice('--debug');
+    const { url } = await shownCode(run);
+    emulator.options.networkFault = 'http_500';
+    try {
+      await expect.poll(() => run.stderr(), { timeout: 15_000 }).toMatch(/\(retry 2\)/);
+    } finally {
+      emulator.options.networkFault = null;
+    }
+    expect(pageId((await approveDevice(url)).body)).toBe('device-success-page');
+
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toMatch(
+      /debug: The device sign-in: \S+ answered HTTP 500\. Polling again in 1 s \(retry 1\)/,
+    );
+    expect(run.stderr()).toMatch(/Polling again in 2 s \(retry 2\)/);
+    expect(run.stderr()).toContain('Signed in as alice-hf (Hugging Face)');
+    expect(newDeviceCodes(before)).toHaveLength(1);
+    // --debug shows the retries, never a token.
+    expect(run.stderr()).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    for (const token of emulator.stats.issuedTokens) expect(run.stderr()).not.toContain(token);
+  });
+
+  it('exits 1 when the person cancels on the device page', async () => {
+    const run = loginDevice();
+    const { url } = await shownCode(run);
+    await cancelDevice(url);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain('denied on the device page');
   });
 });
