@@ -142,6 +142,39 @@ describe('hflogin doctor', () => {
     });
   });
 
+  // Node accepts any certificate when NODE_TLS_REJECT_UNAUTHORIZED is exactly "0": nothing is trusted then.
+  it('fails the TLS check while certificate verification is disabled, with the fix', async () => {
+    for (const endpoint of [emulator.endpoint, 'http://127.0.0.1:9']) {
+      const host = setup(endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+      const { code, report } = await doctor(host);
+      const tls = report.checks.find((check) => check.name === 'tls')!;
+      expect(code).toBe(1);
+      expectRefused(
+        `doctor reports TLS as trusted with NODE_TLS_REJECT_UNAUTHORIZED=0 (${endpoint})`,
+        !tls.ok,
+      );
+      expect(tls.detail).toContain('certificate verification is disabled (NODE_TLS_REJECT_UNAUTHORIZED=0)');
+      expect(tls.fix).toContain('Unset NODE_TLS_REJECT_UNAUTHORIZED');
+    }
+    const { failed } = await doctor(setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }));
+    expect(failed).toEqual(['tls']);
+    const human = hflogin(setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }), ['doctor']);
+    expect(await human.exit).toBe(1);
+    expect(human.stdout()).toMatch(/^✗ tls +certificate verification is disabled/m);
+    expect(human.stdout()).toMatch(/fix: Unset NODE_TLS_REJECT_UNAUTHORIZED/);
+  });
+
+  it.each(['1', '', 'false', '00', ' 0'])(
+    'keeps a passing TLS check with NODE_TLS_REJECT_UNAUTHORIZED=%j (Node verifies unless it is exactly "0")',
+    async (value) => {
+      const { code, failed } = await doctor(
+        setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: value }),
+      );
+      expect(code).toBe(0);
+      expect(failed).toEqual([]);
+    },
+  );
+
   // A proxy URL may carry a password; one that does not parse may hold it anywhere.
   it.each([
     [

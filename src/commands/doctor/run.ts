@@ -59,6 +59,24 @@ function tcpReachable(host: string, port: number, timeoutMs: number): Promise<st
   });
 }
 
+/**
+ * Node accepts any certificate, for every TLS connection of the process, when
+ * NODE_TLS_REJECT_UNAUTHORIZED is exactly "0": then no certificate is "trusted", whatever discovery
+ * saw, and the TLS check fails (a machine-in-the-middle would pass unnoticed).
+ */
+function withTlsVerification(checks: Check[], env: NodeJS.ProcessEnv): Check[] {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return checks;
+  return checks.map((check) =>
+    check.name !== 'tls'
+      ? check
+      : fail(
+          'tls',
+          'certificate verification is disabled (NODE_TLS_REJECT_UNAUTHORIZED=0): any certificate is accepted, so tokens can be intercepted',
+          'Unset NODE_TLS_REJECT_UNAUTHORIZED; to trust a private or proxy CA, point NODE_EXTRA_CA_CERTS at its certificate (PEM).',
+        ),
+  );
+}
+
 /** The tenant: discovery (and with it TLS trust and the provider's clock). */
 async function providerChecks(endpoint: string | undefined, deps: CommandDeps): Promise<Check[]> {
   if (!endpoint) {
@@ -275,7 +293,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
   }
   const checks: Check[] = [
     tenant,
-    ...(await providerChecks(settings.endpoint, deps)),
+    ...withTlsVerification(await providerChecks(settings.endpoint, deps), deps.env),
     keychain,
     ...browserChecks(deps.hostFacts()),
     await proxyCheck(settings.endpoint, deps),
