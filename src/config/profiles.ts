@@ -24,12 +24,26 @@ export interface ConfigFile {
 
 const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * Windows device names, with or without an extension (`con.txt` is the console too): the file store
+ * names a file after the profile, and profiles move between machines, so they are refused on every
+ * platform. The pattern above is ASCII-only, so the superscript-digit forms (COM¹) cannot occur.
+ */
+const reservedDeviceName = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/i;
+
 export function assertProfileName(name: string): string {
-  if (!profileNamePattern.test(name)) {
+  if (!profileNamePattern.test(name) || name.endsWith('.')) {
     throw new HfloginError(`"${name}" is not a valid profile name.`, {
       code: ErrorCode.invalidProfile,
       exitCode: ExitCode.usage,
-      hint: 'Use letters, digits, dot, dash and underscore (up to 64).',
+      hint: 'Use letters, digits, dot, dash and underscore (up to 64), not ending in a dot.',
+    });
+  }
+  if (reservedDeviceName.test(name)) {
+    throw new HfloginError(`"${name}" is not a valid profile name: it is a device name on Windows.`, {
+      code: ErrorCode.invalidProfile,
+      exitCode: ExitCode.usage,
+      hint: 'CON, PRN, AUX, NUL, COM0-COM9 and LPT0-LPT9 (with or without an extension) name devices on Windows; choose another name.',
     });
   }
   return name;

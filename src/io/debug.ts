@@ -5,11 +5,25 @@ const tokenLike = /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b[A-Za-z0-9_-]{32,}\b/g;
 const secretParams =
   /\b(code|code_verifier|state|nonce|access_token|refresh_token|id_token|token|device_code)=([^&\s"]+)/g;
 
+/**
+ * A password in a URL's userinfo, with or without the scheme (`http://user:pass@proxy:3128`,
+ * `user:pass@proxy:3128`: what HTTPS_PROXY holds, parsable or not). Up to the last `@`, so a
+ * password with an `@` in it goes whole.
+ */
+const userinfoPassword = /(^|[\s"'(<=,]|\b[a-z][\w+.-]*:\/\/)([^\s"'/?#@:]+):[^\s"'/?#]+@/gi;
+/** A userinfo of one part after a scheme (`http://token@proxy`): the whole of it may be the secret. */
+const userinfoAlone = /(\b[a-z][\w+.-]*:\/\/)[^\s"'/?#@:]+@/gi;
+
+/** `http://user:***@host:port`: a URL (or anything shaped like one) without its credentials. */
+export function redactUserinfo(text: string): string {
+  return text.replace(userinfoPassword, '$1$2:***@').replace(userinfoAlone, '$1***@');
+}
+
 /** Removes every secret-looking value from a diagnostic line. */
 export function redact(text: string, known: readonly string[] = []): string {
   let out = text;
   for (const secret of known) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  return out.replace(secretParams, '$1=[redacted]').replace(tokenLike, '[redacted]');
+  return redactUserinfo(out.replace(secretParams, '$1=[redacted]').replace(tokenLike, '[redacted]'));
 }
 
 export type DebugLog = (message: string) => void;

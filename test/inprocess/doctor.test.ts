@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeCertificates } from '../helpers/certificates.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
@@ -138,6 +139,76 @@ describe('hflogin doctor', () => {
       ok: false,
       detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
       fix: 'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',
+    });
+  });
+
+  // Node accepts any certificate when NODE_TLS_REJECT_UNAUTHORIZED is exactly "0": nothing is trusted then.
+  it('fails the TLS check while certificate verification is disabled, with the fix', async () => {
+    for (const endpoint of [emulator.endpoint, 'http://127.0.0.1:9']) {
+      const host = setup(endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+      const { code, report } = await doctor(host);
+      const tls = report.checks.find((check) => check.name === 'tls')!;
+      expect(code).toBe(1);
+      expectRefused(
+        `doctor reports TLS as trusted with NODE_TLS_REJECT_UNAUTHORIZED=0 (${endpoint})`,
+        !tls.ok,
+      );
+      expect(tls.detail).toContain('certificate verification is disabled (NODE_TLS_REJECT_UNAUTHORIZED=0)');
+      expect(tls.fix).toContain('Unset NODE_TLS_REJECT_UNAUTHORIZED');
+    }
+    const { failed } = await doctor(setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }));
+    expect(failed).toEqual(['tls']);
+    const human = hflogin(setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }), ['doctor']);
+    expect(await human.exit).toBe(1);
+    expect(human.stdout()).toMatch(/^✗ tls +certificate verification is disabled/m);
+    expect(human.stdout()).toMatch(/fix: Unset NODE_TLS_REJECT_UNAUTHORIZED/);
+  });
+
+  it.each(['1', '', 'false', '00', ' 0'])(
+    'keeps a passing TLS check with NODE_TLS_REJECT_UNAUTHORIZED=%j (Node verifies unless it is exactly "0")',
+    async (value) => {
+      const { code, failed } = await doctor(
+        setup(emulator.endpoint, {}, { NODE_TLS_REJECT_UNAUTHORIZED: value }),
+      );
+      expect(code).toBe(0);
+      expect(failed).toEqual([]);
+    },
+  );
+
+  // A proxy URL may carry a password; one that does not parse may hold it anywhere.
+  it.each([
+    [
+      'http://user:s3cr3t-pw@127.0.0.1:9',
+      '127.0.0.1:9 (with credentials, not shown) (from HTTP_PROXY) is not reachable',
+    ],
+    [
+      'http://s3cr3t-token@127.0.0.1:9',
+      '127.0.0.1:9 (with credentials, not shown) (from HTTP_PROXY) is not reachable',
+    ],
+    ['user:s3cr3t-pw@proxy:3128', 'HTTP_PROXY is not an http(s) URL with a host'],
+    ['http://user:s3cr3t pw@pro xy:3128', 'HTTP_PROXY is not an http(s) URL with a host'],
+    ['socks5://user:s3cr3t-pw@127.0.0.1:1080', 'HTTP_PROXY is not an http(s) URL with a host'],
+    ['s3cr3t-pw', 'HTTP_PROXY is not an http(s) URL with a host'],
+  ])('fails the proxy check for %j without printing its password', async (proxy, detail) => {
+    const host = setup(emulator.endpoint, {}, { HTTP_PROXY: proxy, NO_PROXY: '127.0.0.1' });
+    const { code, report, failed } = await doctor(host);
+    const human = hflogin(host, ['doctor']);
+    await human.exit;
+    expect(code).toBe(1);
+    expect(failed).toEqual(['proxy']);
+    const check = report.checks.find((candidate) => candidate.name === 'proxy')!;
+    expect(check.detail).toContain(detail);
+    const printed = JSON.stringify(report) + human.stdout() + human.stderr();
+    expectRefused(`doctor prints the password of HTTP_PROXY=${proxy}`, !printed.includes('s3cr3t'));
+  });
+
+  it('names the lower-case variable when that is the one in force', async () => {
+    const host = setup(emulator.endpoint, {}, { http_proxy: 'nonsense', NO_PROXY: '127.0.0.1' });
+    const { report } = await doctor(host);
+    expect(report.checks.find((check) => check.name === 'proxy')).toMatchObject({
+      ok: false,
+      detail: 'http_proxy is not an http(s) URL with a host (its value is not shown: it may hold a password)',
+      fix: 'Set http_proxy to http://host:port (or http://user:password@host:port).',
     });
   });
 });

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { StoredSession } from '../../src/session/session.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { useEmulator } from '../helpers/useEmulator.js';
@@ -139,6 +140,34 @@ describe('profiles, status, config and logout --all', () => {
     expect(unknown.stderr()).toContain(
       'Hint: Settings: endpoint, app-id, device-app-id, connector, storage.',
     );
+  });
+
+  // The file store names a file after the profile, and profiles move between machines: a Windows
+  // device name (with or without an extension) or a name Windows would strip of its trailing dot is
+  // refused on every platform, from --profile and from HFLOGIN_PROFILE alike.
+  const reservedNames = [
+    ...['CON', 'prn', 'Aux', 'nul', 'con.txt', 'NUL.json', 'aux.tar.gz'],
+    ...Array.from({ length: 10 }, (_, digit) => `COM${digit}`),
+    ...Array.from({ length: 10 }, (_, digit) => `lpt${digit}`),
+    ...['com1.profile', 'LPT9.x', 'work.', 'work..', 'COM¹', 'LPT³', 'work ', 'con '],
+  ];
+  it.each(reservedNames)('refuses %j as a profile name (exit 2, a hint), writing nothing', async (name) => {
+    const byFlag = run(['config', 'set', 'app-id', 'abc', '--profile', name]);
+    const byEnv = run(['config', 'set', 'app-id', 'abc'], { HFLOGIN_PROFILE: name });
+    const codes = [await byFlag.exit, await byEnv.exit];
+    expectRefused(
+      `profile name ${JSON.stringify(name)}`,
+      codes.every((code) => code === 2),
+    );
+    expect(byFlag.stderr()).toContain('is not a valid profile name');
+    expect(byFlag.stderr()).toMatch(/^Hint: /m);
+    expect(existsSync(join(host.configDir, 'config.json'))).toBe(false);
+  });
+
+  it('still takes names that only look like device names', async () => {
+    for (const name of ['console', 'nul1', 'com10', 'lpt', 'auxiliary', 'xcon', 'con-work', 'com_1', 'a.b']) {
+      expect(await run(['config', 'set', 'app-id', 'abc', '--profile', name]).exit).toBe(0);
+    }
   });
 
   it('resolves the tenant flag > environment > profile', async () => {

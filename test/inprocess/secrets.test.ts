@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 
 import { serializeSession } from '../../src/session/session.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { fakeHost, hflogin } from '../helpers/inProcess.js';
 import { expectNoLeaks } from '../helpers/leakSearch.js';
 import { useEmulator } from '../helpers/useEmulator.js';
@@ -32,5 +33,41 @@ describe('secrets never leak', () => {
       // Everything written under the host's directory (its config directory among it).
       dirs: [host.root],
     });
+  });
+
+  /**
+   * A proxy variable may carry a password (`http://user:password@proxy:3128`), and one that does not
+   * parse may hold it anywhere. Requests to a tenant that is not on the loopback go through it; the
+   * failure (with --debug, its cause) must not print it.
+   */
+  it.each([
+    'http://user:s3cr3t-pw@127.0.0.1:9',
+    'http://s3cr3t-pw@127.0.0.1:9',
+    'user:s3cr3t-pw@proxy:3128',
+    'http://user:s3cr3t pw@pro xy:3128',
+    'http://user:s3cr3t@pw@[::1',
+    'socks5://user:s3cr3t-pw@127.0.0.1:1080',
+    's3cr3t-pw',
+  ])('prints no password from the proxy variable %j, with --debug or without', async (proxy) => {
+    const proxied = fakeHost({
+      HTTPS_PROXY: proxy,
+      HFLOGIN_ENDPOINT: 'https://tenant.example.com',
+      HFLOGIN_APP_ID: 'hflogin-native-app',
+      HFLOGIN_STORAGE: 'file',
+    });
+    let printed = '';
+    const commands = [
+      ['login', '--debug', '--timeout', '1'],
+      ['login', '--timeout', '1'],
+      ['doctor', '--debug'],
+      ['doctor', '--json'],
+    ];
+    for (const args of commands) {
+      const started = hflogin(proxied, args);
+      await started.exit;
+      printed += started.stdout() + started.stderr();
+    }
+    expect(printed).toContain('Error:');
+    expectRefused(`proxy password printed from HTTPS_PROXY=${proxy}`, !printed.includes('s3cr3t'));
   });
 });

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { serializeSession } from '../../src/session/session.js';
 import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { useEmulator } from '../helpers/useEmulator.js';
@@ -98,6 +99,51 @@ describe('hflogin token: valid tokens, refreshed when due', () => {
       audience: 'urn:logto:organization:org-open-models',
     });
     expect(payload.sub).toBe('u1alice00001');
+  });
+
+  it('logout says which resource and organization tokens outlive the revocation (JWTs), and until when', async () => {
+    const session = await host.seed(emulator, 'keychain', {
+      params: {
+        resource: api,
+        scope: 'openid offline_access profile email identities read:models urn:logto:scope:organizations',
+      },
+    });
+    expect(await token('--resource', api).exit).toBe(0);
+    expect(await token('--organization', 'org-open-models').exit).toBe(0);
+    const cached = (await stored()).audiences!;
+    const resourceToken = cached[`resource:${api}`]!;
+    const organizationToken = cached['organization:org-open-models']!;
+    // One more, already expired: nothing to warn about.
+    cached['resource:https://old.example.com'] = {
+      ...resourceToken,
+      expiresAt: new Date(Date.now() - 1_000).toISOString(),
+    };
+    await (
+      await host.store('keychain')
+    ).save(host.profile, serializeSession({ ...(await stored()), audiences: cached }));
+
+    const logout = hflogin(host, ['logout']);
+    expect(await logout.exit).toBe(0);
+    const lines = logout.stderr().trim().split('\n');
+    expect(lines[0]).toContain('the session was revoked and removed from this machine');
+    expect(lines.slice(1)).toEqual([
+      `Tokens for ${api} stay valid until ${new Date(resourceToken.expiresAt).toISOString()} (JWTs cannot be revoked).`,
+      `Tokens for organization org-open-models stay valid until ${new Date(organizationToken.expiresAt).toISOString()} (JWTs cannot be revoked).`,
+    ]);
+    // What it says is so: the grant is gone, the resource JWT still verifies by itself.
+    expect((await client.refreshRaw(session.refreshToken!)).status).toBe(400);
+    const jwks = createRemoteJWKSet(new URL(`${emulator.issuer}/jwks`));
+    await expect(
+      jwtVerify(resourceToken.accessToken, jwks, { issuer: emulator.issuer, audience: api }),
+    ).resolves.toBeTruthy();
+  });
+
+  it("logout with only the session's own token says nothing about JWTs", async () => {
+    await host.seed(emulator, 'keychain');
+    const logout = hflogin(host, ['logout']);
+    expect(await logout.exit).toBe(0);
+    expect(logout.stderr()).not.toContain('JWTs');
+    expect(logout.stderr().trim().split('\n')).toHaveLength(1);
   });
 
   it('says so when the session lacks the organizations scope, or was not granted the resource — and keeps the grant', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { redact } from '../../src/io/debug.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../../src/logto/profile.js';
 
 describe('Logto userinfo → hflogin profile', () => {
@@ -56,5 +57,26 @@ describe('--debug redaction', () => {
     expect(out).not.toContain('Xq3t5lQ0uVYp8v9LxZ2m1NnB7cD4eF6gH8iJ0kL');
     expect(out).toContain('code=[redacted]&state=[redacted]&iss=x');
     expect(redact('short secret value', ['secret value'])).toBe('short [redacted]');
+  });
+
+  // A proxy URL's password, wherever it lands in a debug line or an error's cause.
+  it.each([
+    ['http://user:s3cr3t@proxy:3128', 'http://user:***@proxy:3128'],
+    ['cause: connect via user:s3cr3t@proxy:3128 failed', 'cause: connect via user:***@proxy:3128 failed'],
+    ['HTTPS_PROXY=http://user:s3c@r3t@proxy:3128/', 'HTTPS_PROXY=http://user:***@proxy:3128/'],
+    ['"https://s3cr3t@proxy:8443"', '"https://***@proxy:8443"'],
+    ['socks5://u:s3cr3t@h:1080 and http://v:s3cr3t@k', 'socks5://u:***@h:1080 and http://v:***@k'],
+  ])('redacts the userinfo password in %j', (line, redacted) => {
+    expect(redact(line)).toBe(redacted);
+    expectRefused(`proxy password in a debug line: ${line}`, !redact(line).includes('s3cr3t'));
+  });
+
+  it('leaves URLs without credentials alone', () => {
+    for (const line of [
+      'https://tenant.logto.app/oidc/auth?x=1',
+      'at file:///a/b.js:10:3',
+      'node:internal/x:1:2',
+    ])
+      expect(redact(line)).toBe(line);
   });
 });

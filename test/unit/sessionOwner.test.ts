@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
 import { createInterruption, uninterruptible, type CriticalSection } from '../../src/io/interrupt.js';
+import { audienceKey, audienceOfKey, describeAudience } from '../../src/session/audience.js';
 import { profileStorage } from '../../src/session/profileStorage.js';
 import { parseSession, serializeSession, type StoredSession } from '../../src/session/session.js';
 import { SessionOwner } from '../../src/session/sessionOwner.js';
@@ -560,5 +561,19 @@ describe('the session owner', () => {
       expect([error.code, error.exitCode]).toEqual(['refresh_refused', 4]);
       expect((await stored()).refreshRefusedAt).toBe(new Date(start).toISOString());
     }
+  });
+});
+
+describe('audience keys', () => {
+  it.each([
+    [{ resource: 'https://api.example.com' }, 'https://api.example.com'],
+    [{ organization: 'org-1' }, 'organization org-1'],
+    [
+      { organization: 'org-1', resource: 'https://api.example.com' },
+      'https://api.example.com in organization org-1',
+    ],
+  ])('reads back %j from its key, and names it', (audience, named) => {
+    expect(audienceOfKey(audienceKey(audience))).toEqual(audience);
+    expect(describeAudience(audience)).toBe(named);
   });
 });

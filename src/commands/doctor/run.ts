@@ -59,6 +59,24 @@ function tcpReachable(host: string, port: number, timeoutMs: number): Promise<st
   });
 }
 
+/**
+ * Node accepts any certificate, for every TLS connection of the process, when
+ * NODE_TLS_REJECT_UNAUTHORIZED is exactly "0": then no certificate is "trusted", whatever discovery
+ * saw, and the TLS check fails (a machine-in-the-middle would pass unnoticed).
+ */
+function withTlsVerification(checks: Check[], env: NodeJS.ProcessEnv): Check[] {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return checks;
+  return checks.map((check) =>
+    check.name !== 'tls'
+      ? check
+      : fail(
+          'tls',
+          'certificate verification is disabled (NODE_TLS_REJECT_UNAUTHORIZED=0): any certificate is accepted, so tokens can be intercepted',
+          'Unset NODE_TLS_REJECT_UNAUTHORIZED; to trust a private or proxy CA, point NODE_EXTRA_CA_CERTS at its certificate (PEM).',
+        ),
+  );
+}
+
 /** The tenant: discovery (and with it TLS trust and the provider's clock). */
 async function providerChecks(endpoint: string | undefined, deps: CommandDeps): Promise<Check[]> {
   if (!endpoint) {
@@ -122,31 +140,57 @@ async function providerChecks(endpoint: string | undefined, deps: CommandDeps): 
   }
 }
 
+/** The variable the proxy for `https` (or plain HTTP) came from, read the way proxySettings reads them. */
+function proxyVariable(env: NodeJS.ProcessEnv, https: boolean): string {
+  if (https) return env.https_proxy ? 'https_proxy' : 'HTTPS_PROXY';
+  return env.http_proxy ? 'http_proxy' : 'HTTP_PROXY';
+}
+
+/** The proxy as an http(s) URL with a host, or undefined when it is not one (the agent refuses those). */
+function parseProxy(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The proxy the tenant's requests go through. Its value is never printed: a proxy URL may carry a
+ * password (`http://user:password@proxy:3128`), and one that does not parse may hold it anywhere;
+ * only the host and port of a parsable one are shown.
+ */
 async function proxyCheck(endpoint: string | undefined, deps: CommandDeps): Promise<Check> {
   const env = deps.env;
   const target = endpoint ? new URL(endpoint) : new URL('https://tenant.logto.app');
+  const https = target.protocol === 'https:';
   // The proxy configured for the tenant's scheme is checked even when NO_PROXY exempts this
   // tenant: a dead proxy in the environment is worth knowing about, and the detail says it is unused.
-  const proxy = target.protocol === 'https:' ? deps.http.proxy.httpsProxy : deps.http.proxy.httpProxy;
+  const proxy = https ? deps.http.proxy.httpsProxy : deps.http.proxy.httpProxy;
   if (!proxy) return pass('proxy', 'no HTTPS_PROXY/HTTP_PROXY in effect');
+  const variable = proxyVariable(env, https);
   const bypassed = deps.http.proxyFor(target) === undefined;
-  let url: URL;
-  try {
-    url = new URL(proxy);
-  } catch {
-    return fail('proxy', `"${proxy}" is not a URL`, 'Set HTTPS_PROXY to http://host:port.');
+  const url = parseProxy(proxy);
+  if (!url) {
+    return fail(
+      'proxy',
+      `${variable} is not an http(s) URL with a host (its value is not shown: it may hold a password)`,
+      `Set ${variable} to http://host:port (or http://user:password@host:port).`,
+    );
   }
+  const shown = `${url.host}${url.username || url.password ? ' (with credentials, not shown)' : ''}`;
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const problem = await tcpReachable(url.hostname, port, 5_000);
   return problem
     ? fail(
         'proxy',
-        `${url.host} (from ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'}) is not reachable: ${problem}`,
+        `${shown} (from ${variable}) is not reachable: ${problem}`,
         'Check the proxy address, or unset the variable (NO_PROXY lists hosts that bypass it).',
       )
     : pass(
         'proxy',
-        `${url.host} reachable${bypassed ? `; not used for ${target.host} (NO_PROXY)` : ''}${env.NO_PROXY || env.no_proxy ? `; NO_PROXY=${env.NO_PROXY ?? env.no_proxy}` : ''}`,
+        `${shown} reachable${bypassed ? `; not used for ${target.host} (NO_PROXY)` : ''}${env.NO_PROXY || env.no_proxy ? `; NO_PROXY=${env.NO_PROXY ?? env.no_proxy}` : ''}`,
       );
 }
 
@@ -249,7 +293,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
   }
   const checks: Check[] = [
     tenant,
-    ...(await providerChecks(settings.endpoint, deps)),
+    ...withTlsVerification(await providerChecks(settings.endpoint, deps), deps.env),
     keychain,
     ...browserChecks(deps.hostFacts()),
     await proxyCheck(settings.endpoint, deps),
