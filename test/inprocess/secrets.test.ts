@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { serializeSession } from '../../src/session/session.js';
 import { expectRefused } from '../helpers/hostile.js';
