@@ -32,13 +32,17 @@ export async function exchangeCode(
       input.callbackParams,
       input.redirectUri,
       input.codeVerifier,
-      provider.request(signal),
+      provider.request(provider.as.token_endpoint, signal),
     );
     const tokens = await oauth.processAuthorizationCodeResponse(provider.as, provider.client, response, {
       expectedNonce: input.nonce,
       requireIdToken: true,
     });
-    await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
+    await oauth.validateApplicationLevelSignature(
+      provider.as,
+      response,
+      provider.request(provider.as.jwks_uri, signal),
+    );
     return { tokens, claims: oauth.getValidatedIdTokenClaims(tokens)! };
   });
 }

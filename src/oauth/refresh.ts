@@ -17,7 +17,7 @@ export async function fetchSigningKeys(
   signal?: AbortSignal,
 ): Promise<SigningKeys> {
   if (!provider.as.jwks_uri) return {};
-  const options = provider.request(signal);
+  const options = provider.request(provider.as.jwks_uri, signal);
   try {
     const response = await options[oauth.customFetch](provider.as.jwks_uri, {
       headers: { accept: 'application/json' },
@@ -75,13 +75,17 @@ async function rotatedTokenIn(response: Response): Promise<string | undefined> {
 async function verifySignature(provider: ProviderContext, response: Response, keys?: SigningKeys) {
   try {
     await oauth.validateApplicationLevelSignature(provider.as, response, {
-      ...provider.request(),
+      ...provider.request(provider.as.jwks_uri),
       ...(keys ? { [oauth.jwksCache]: keys } : {}),
     });
   } catch (error) {
     if (!keys || !(error instanceof oauth.OperationProcessingError) || error.code !== oauth.KEY_SELECTION)
       throw error;
-    await oauth.validateApplicationLevelSignature({ ...provider.as }, response, provider.request());
+    await oauth.validateApplicationLevelSignature(
+      { ...provider.as },
+      response,
+      provider.request(provider.as.jwks_uri),
+    );
   }
 }
 
@@ -104,7 +108,7 @@ export async function refreshTokens(
   let response: Response;
   try {
     response = await oauth.refreshTokenGrantRequest(...publicClient(provider), refreshToken, {
-      ...provider.request(),
+      ...provider.request(provider.as.token_endpoint),
       additionalParameters,
     });
   } catch (error) {
