@@ -8,6 +8,7 @@ import { interrupted } from '../io/wait.js';
 import { protocolError, protocolStep } from './errors.js';
 import { publicClient, type ProviderContext } from './provider.js';
 import { checkVerificationUris } from './providerUrls.js';
+import { requireBearer } from './tokenType.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
@@ -98,6 +99,8 @@ export async function pollDeviceToken(
           device.device_code,
           provider.request(provider.as.token_endpoint, signal),
         );
+        // Bearer only (oauth/tokenType.ts); a refusal is an HfloginError, so it is final.
+        await requireBearer(response, 'The device sign-in', provider.host);
         const tokens = await oauth.processDeviceCodeResponse(provider.as, provider.client, response);
         // Outside the retries: the code is spent once tokens are issued, so a failure here is final.
         if (tokens.id_token) await verifySignature(provider, response, signal, stopped);

@@ -3,6 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { protocolError } from './errors.js';
 import { publicClient, type ProviderContext } from './provider.js';
+import { requireBearer } from './tokenType.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 /** The provider's signing keys, fetched ahead of time: oauth4webapi's JWKS cache shape. */
@@ -116,6 +117,8 @@ export async function refreshTokens(
   }
   const rotated = await rotatedTokenIn(response);
   try {
+    // Bearer only (oauth/tokenType.ts): a refusal here is a RejectedRefreshAnswer like any other.
+    await requireBearer(response, 'Refreshing the session', provider.host);
     const tokens = await oauth.processRefreshTokenResponse(provider.as, provider.client, response);
     if (tokens.id_token) await verifySignature(provider, response, keys);
     return tokens;
