@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 
 import { protocolStep } from './errors.js';
 import { publicClient, type ProviderContext } from './provider.js';
+import { requireBearer } from './tokenType.js';
 
 export interface ExchangeInput {
   /** The callback's parameters, already checked by validateAuthResponse (state, iss, error). */
@@ -17,7 +18,7 @@ export interface VerifiedTokens {
 }
 
 /**
- * Code + PKCE verifier → tokens; the ID token verified: iss, aud, exp, iat and nonce by
+ * Code + PKCE verifier → tokens, Bearer only (oauth/tokenType.ts); the ID token verified: iss, aud, exp, iat and nonce by
  * processAuthorizationCodeResponse, and its signature against the provider's JWKS, which
  * oauth4webapi leaves to validateApplicationLevelSignature.
  */
@@ -32,13 +33,18 @@ export async function exchangeCode(
       input.callbackParams,
       input.redirectUri,
       input.codeVerifier,
-      provider.request(signal),
+      provider.request(provider.as.token_endpoint, signal),
     );
+    await requireBearer(response, 'The code exchange', provider.host);
     const tokens = await oauth.processAuthorizationCodeResponse(provider.as, provider.client, response, {
       expectedNonce: input.nonce,
       requireIdToken: true,
     });
-    await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
+    await oauth.validateApplicationLevelSignature(
+      provider.as,
+      response,
+      provider.request(provider.as.jwks_uri, signal),
+    );
     return { tokens, claims: oauth.getValidatedIdTokenClaims(tokens)! };
   });
 }

@@ -7,6 +7,8 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
 import { protocolError, protocolStep } from './errors.js';
 import { publicClient, type ProviderContext } from './provider.js';
+import { checkVerificationUris } from './providerUrls.js';
+import { requireBearer } from './tokenType.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
@@ -14,7 +16,8 @@ export type DeviceAuthorization = oauth.DeviceAuthorizationResponse;
 /**
  * Device authorization (RFC 8628 §3.1) for Logto's device-flow app. Logto passes the extra
  * parameters (direct_sign_in, resource, ui_locales…) on to its sign-in experience as for the
- * browser flow; `resource` may repeat.
+ * browser flow; `resource` may repeat. The verification URIs are checked here, before anything can
+ * show them (oauth/providerUrls.ts: https, on the issuer's origin).
  */
 export const requestDeviceCode = (
   provider: ProviderContext,
@@ -22,9 +25,11 @@ export const requestDeviceCode = (
   signal?: AbortSignal,
 ) =>
   protocolStep('Starting the device sign-in', provider.host, async (): Promise<DeviceAuthorization> => {
-    const request = provider.request(signal);
+    const request = provider.request(provider.as.device_authorization_endpoint, signal);
     const response = await oauth.deviceAuthorizationRequest(...publicClient(provider), parameters, request);
-    return oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
+    const device = await oauth.processDeviceAuthorizationResponse(provider.as, provider.client, response);
+    checkVerificationUris(provider.endpoint, device);
+    return device;
   });
 
 /** The provider's expired_token, or the code's expires_in reached here first: exit 124. */
@@ -92,8 +97,10 @@ export async function pollDeviceToken(
         const response = await oauth.deviceCodeGrantRequest(
           ...publicClient(provider),
           device.device_code,
-          provider.request(signal),
+          provider.request(provider.as.token_endpoint, signal),
         );
+        // Bearer only (oauth/tokenType.ts); a refusal is an HfloginError, so it is final.
+        await requireBearer(response, 'The device sign-in', provider.host);
         const tokens = await oauth.processDeviceCodeResponse(provider.as, provider.client, response);
         // Outside the retries: the code is spent once tokens are issued, so a failure here is final.
         if (tokens.id_token) await verifySignature(provider, response, signal, stopped);
@@ -142,7 +149,11 @@ async function verifySignature(
   stopped: () => HfloginError,
 ): Promise<void> {
   try {
-    await oauth.validateApplicationLevelSignature(provider.as, response, provider.request(signal));
+    await oauth.validateApplicationLevelSignature(
+      provider.as,
+      response,
+      provider.request(provider.as.jwks_uri, signal),
+    );
   } catch (error) {
     if (signal.aborted) throw stopped();
     throw protocolError(error, 'The device sign-in', provider.host);

@@ -3,6 +3,7 @@ import type { HttpClient } from '../io/httpClient.js';
 import { discoveryUrlOf, issuerOf } from '../logto/issuer.js';
 import { protocolError } from './errors.js';
 import { getWithTimeout, headerOf, jsonObjectOf } from './get.js';
+import { checkDiscoveredUrls } from './providerUrls.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 /** What fetching discovery needs from the process. */
@@ -38,7 +39,10 @@ export function notLogtoHint(endpoint: string): string {
   return `Is ${endpoint} a Logto endpoint? Use the tenant URL (e.g. https://tenant.logto.app); its issuer is <endpoint>/oidc.`;
 }
 
-/** The one check of a discovery answer: HTTP 200, a JSON object, and the issuer it names is ours. */
+/**
+ * The one check of a discovery answer: HTTP 200, a JSON object, the issuer it names is ours, and
+ * every endpoint hflogin uses passes the provider-URL rule (oauth/providerUrls.ts).
+ */
 function checkAnswer(
   endpoint: string,
   issuer: URL,
@@ -63,7 +67,7 @@ function checkAnswer(
         : served !== issuer.href
           ? `${url.href} names the issuer ${served ?? '(none)'}`
           : undefined;
-  if (!reason) return undefined;
+  if (!reason) return checkDiscoveredUrls(endpoint, document!);
   return new HfloginError(`No Logto discovery at ${issuer.href}: ${reason}.`, {
     code: ErrorCode.verificationFailed,
     exitCode: ExitCode.failed,

@@ -1,10 +1,10 @@
 import * as oauth from 'oauth4webapi';
 
-import { isLoopback } from '../config/endpoint.js';
 import { HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { discoverIssuer, notLogtoHint, type DiscoveryDeps } from './discovery.js';
 import { protocolError } from './errors.js';
+import { insecureAllowed } from './providerUrls.js';
 import { clockToleranceSeconds } from './tolerance.js';
 
 /** The provider's metadata and our client, as every protocol step needs them. */
@@ -14,8 +14,11 @@ export interface ProviderContext {
   host: string;
   as: oauth.AuthorizationServer;
   client: oauth.Client;
-  /** Per-request options: a fresh timeout (and the caller's abort signal) each time. */
-  request(signal?: AbortSignal): ReturnType<typeof requestOptions>;
+  /**
+   * Per-request options for a request to `url` (one of `as`'s endpoints): a fresh timeout (and the
+   * caller's abort signal) each time; plain http allowed only if `url` itself is loopback http.
+   */
+  request(url: string | undefined, signal?: AbortSignal): ReturnType<typeof requestOptions>;
   /** The process's HTTP client and clock, for requests oauth4webapi does not make (the JWKS). */
   http: HttpClient;
   now: () => number;
@@ -40,19 +43,24 @@ export function withClient(provider: ProviderContext, clientId: string): Provide
   return { ...provider, client: clientFor(clientId) };
 }
 
-export function requestOptions(endpoint: string, http: HttpClient, signal?: AbortSignal) {
+/**
+ * oauth4webapi's options for one request to `url`. Plain http is allowed per URL, never per tenant:
+ * only when `url` is http to this machine (oauth/providerUrls.ts); discovery has already refused
+ * any http URL from an https tenant, so a loopback https tenant is never downgraded either.
+ */
+export function requestOptions(url: string | undefined, http: HttpClient, signal?: AbortSignal) {
   const timeout = AbortSignal.timeout(http.timeoutMs);
   return {
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     [oauth.customFetch]: http.fetch as typeof fetch,
-    // http:// is accepted only for loopback endpoints (config/endpoint.ts); oauth4webapi needs to be told.
-    ...(isLoopback(new URL(endpoint)) ? { [oauth.allowInsecureRequests]: true } : {}),
+    ...(insecureAllowed(url) ? { [oauth.allowInsecureRequests]: true } : {}),
   };
 }
 
 /**
- * The provider for `endpoint`, from the one discovery (oauth/discovery.ts); oauth4webapi then
- * checks the metadata itself (processDiscoveryResponse: the issuer again, the document's shape).
+ * The provider for `endpoint`, from the one discovery (oauth/discovery.ts, which has checked every
+ * endpoint URL hflogin uses: oauth/providerUrls.ts); oauth4webapi then checks the metadata itself
+ * (processDiscoveryResponse: the issuer again, the document's shape).
  */
 export async function discover(
   endpoint: string,
@@ -81,7 +89,7 @@ export async function discover(
     host: answer.host,
     as,
     client: clientFor(clientId),
-    request: (requestSignal) => requestOptions(endpoint, deps.http, requestSignal),
+    request: (url, requestSignal) => requestOptions(url, deps.http, requestSignal),
     http: deps.http,
     now: deps.now,
   };

@@ -3,6 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { protocolError } from './errors.js';
 import { publicClient, type ProviderContext } from './provider.js';
+import { requireBearer } from './tokenType.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 /** The provider's signing keys, fetched ahead of time: oauth4webapi's JWKS cache shape. */
@@ -17,7 +18,7 @@ export async function fetchSigningKeys(
   signal?: AbortSignal,
 ): Promise<SigningKeys> {
   if (!provider.as.jwks_uri) return {};
-  const options = provider.request(signal);
+  const options = provider.request(provider.as.jwks_uri, signal);
   try {
     const response = await options[oauth.customFetch](provider.as.jwks_uri, {
       headers: { accept: 'application/json' },
@@ -75,13 +76,17 @@ async function rotatedTokenIn(response: Response): Promise<string | undefined> {
 async function verifySignature(provider: ProviderContext, response: Response, keys?: SigningKeys) {
   try {
     await oauth.validateApplicationLevelSignature(provider.as, response, {
-      ...provider.request(),
+      ...provider.request(provider.as.jwks_uri),
       ...(keys ? { [oauth.jwksCache]: keys } : {}),
     });
   } catch (error) {
     if (!keys || !(error instanceof oauth.OperationProcessingError) || error.code !== oauth.KEY_SELECTION)
       throw error;
-    await oauth.validateApplicationLevelSignature({ ...provider.as }, response, provider.request());
+    await oauth.validateApplicationLevelSignature(
+      { ...provider.as },
+      response,
+      provider.request(provider.as.jwks_uri),
+    );
   }
 }
 
@@ -104,7 +109,7 @@ export async function refreshTokens(
   let response: Response;
   try {
     response = await oauth.refreshTokenGrantRequest(...publicClient(provider), refreshToken, {
-      ...provider.request(),
+      ...provider.request(provider.as.token_endpoint),
       additionalParameters,
     });
   } catch (error) {
@@ -112,6 +117,8 @@ export async function refreshTokens(
   }
   const rotated = await rotatedTokenIn(response);
   try {
+    // Bearer only (oauth/tokenType.ts): a refusal here is a RejectedRefreshAnswer like any other.
+    await requireBearer(response, 'Refreshing the session', provider.host);
     const tokens = await oauth.processRefreshTokenResponse(provider.as, provider.client, response);
     if (tokens.id_token) await verifySignature(provider, response, keys);
     return tokens;

@@ -15,7 +15,7 @@ export async function revokeToken(
 ): Promise<void> {
   await protocolStep('Revoking the session', provider.host, async () => {
     const response = await oauth.revocationRequest(...publicClient(provider), token, {
-      ...provider.request(signal),
+      ...provider.request(provider.as.revocation_endpoint, signal),
       additionalParameters: { token_type_hint: hint },
     });
     await oauth.processRevocationResponse(response);

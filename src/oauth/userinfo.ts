@@ -1,8 +1,8 @@
-import { isLoopback } from '../config/endpoint.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
 import { getWithTimeout, jsonObjectOf } from './get.js';
+import { insecureAllowed } from './providerUrls.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 /** Userinfo's answer: Logto's claims about the user (see logto/profile.ts). */
@@ -33,7 +33,8 @@ export async function fetchUserinfo(
   if (!userinfoEndpoint)
     throw verificationFailed('The provider names no userinfo endpoint in its discovery.');
   const url = new URL(userinfoEndpoint);
-  if (url.protocol !== 'https:' && !isLoopback(url)) {
+  // Checked at discovery (oauth/providerUrls.ts); again here for an endpoint read back from a session.
+  if (url.protocol !== 'https:' && !insecureAllowed(url)) {
     throw verificationFailed(`Refusing to send the access token to ${url.href}: it is not https://.`);
   }
   let response;

@@ -92,6 +92,32 @@ async function breakTokenResponse(
 }
 
 /**
+ * options.discoveryOverride, deviceAuthorizationOverride and tokenTypeOverride: a hostile provider's
+ * URLs and token types, over oidc-provider's correct answers. Each is counted in faultsApplied.
+ */
+export function applyOverrides(ctx: KoaContextWithOIDC, state: EmulatorState): void {
+  const route = ctx.oidc?.route;
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (ctx.status !== 200 || !body || typeof body !== 'object') return;
+  const { discoveryOverride, deviceAuthorizationOverride, tokenTypeOverride } = state.options;
+  const merge = (override: Record<string, unknown>) => {
+    if (Object.keys(override).length === 0) return;
+    for (const [key, value] of Object.entries(override)) {
+      if (value === undefined) delete body[key];
+      else body[key] = value;
+    }
+    state.stats.faultsApplied += 1;
+  };
+  if (route === 'discovery') merge(discoveryOverride);
+  if (route === 'device_authorization') merge(deviceAuthorizationOverride);
+  if (route === 'token' && tokenTypeOverride && ctx.oidc.params?.grant_type === tokenTypeOverride.grantType) {
+    if (tokenTypeOverride.tokenType === null) delete body.token_type;
+    else body.token_type = tokenTypeOverride.tokenType;
+    state.stats.faultsApplied += 1;
+  }
+}
+
+/**
  * options.refreshFault, on a successful refresh response. Separate from applyFaults because it must
  * leave sign-in alone: the client has to hold a session before a refresh can betray it.
  */

@@ -154,6 +154,18 @@ export interface EmulatorOptions {
    * `slowMs`, `http_500` with a server error, `malformed_json` with a truncated JSON body.
    */
   networkFault: 'slow' | 'http_500' | 'malformed_json' | null;
+  /**
+   * A hostile provider's answers, for clients' refusals (issue 14): fields merged over the discovery
+   * document and over successful device authorizations (an `undefined` value removes the field).
+   * Empty, the default: the answers are Logto's own.
+   */
+  discoveryOverride: Record<string, unknown>;
+  deviceAuthorizationOverride: Record<string, unknown>;
+  /**
+   * The `token_type` of successful token responses of one grant type (`null`: none at all), e.g.
+   * `DPoP` on `refresh_token`. `null`, the default: Logto's `Bearer`.
+   */
+  tokenTypeOverride: { grantType: string; tokenType: string | null } | null;
   /** A provider whose clock is off by this many seconds: in issued ID tokens and the Date header. */
   clockSkewSeconds: number;
   slowMs: number;
@@ -258,6 +270,9 @@ export function defaultOptions(): EmulatorOptions {
     refreshFault: null,
     refreshResponseDelayMs: 0,
     networkFault: null,
+    discoveryOverride: {},
+    deviceAuthorizationOverride: {},
+    tokenTypeOverride: null,
     clockSkewSeconds: 0,
     slowMs: 5_000,
     tls: null,

@@ -11,7 +11,7 @@ import { claimsByScope, claimsFor } from './accounts.js';
 import { extraParamKeys, loginPromptPath, validateExtraParams } from './extraParams.js';
 import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
-import { applyFaults, applyRefreshFault } from './faults.js';
+import { applyFaults, applyOverrides, applyRefreshFault } from './faults.js';
 import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
@@ -238,6 +238,7 @@ export function createProvider(state: EmulatorState): Provider {
     recordDeviceAuthorization(oidcCtx, state);
     advertiseInterval(oidcCtx, state);
     shortenVerificationUris(oidcCtx);
+    applyOverrides(oidcCtx, state);
     await applyFaults(oidcCtx, state);
     await applyRefreshFault(oidcCtx, state);
     // Last: the response is final when the test hears `refresh` and the delay starts.

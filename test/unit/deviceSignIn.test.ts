@@ -11,6 +11,7 @@ import { signInUrl } from '../../src/logto/signInUrl.js';
 import { discover, type ProviderContext } from '../../src/oauth/provider.js';
 import type { LoginEvent } from '../../src/signIn/loginEvents.js';
 import { deviceSignIn, type DeviceSignInOptions } from '../../src/signIn/deviceSignIn.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { realProviderDeps } from '../helpers/realMachine.js';
 
 type Answer = { status: number; body: Record<string, unknown> } | 'drop-connection';
@@ -304,4 +305,34 @@ describe.concurrent('device sign-in', () => {
     expect(error).toMatchObject({ code });
     expect(fake.polls).toHaveLength(1);
   });
+
+  // Issue #14: only Bearer tokens. The code is spent once tokens are issued, so the refusal is final.
+  it.for<[string, string | undefined]>([
+    ['DPoP', 'DPoP'],
+    ['mac', 'mac'],
+    ['missing', undefined],
+  ])(
+    'refuses tokens with token_type %s at once, nothing returned',
+    async ([name, tokenType], { device: { fake, start, written }, expect }) => {
+      fake.answerPoll = () => ({
+        status: 200,
+        body: {
+          access_token: 'at-0123456789',
+          expires_in: 3600,
+          scope: 'openid',
+          ...(tokenType ? { token_type: tokenType } : {}),
+        },
+      });
+      const { error } = await start();
+      expectRefused(
+        `device flow token_type ${name}`,
+        error instanceof HfloginError && error.code === 'verification_failed',
+      );
+      expect(error.exitCode).toBe(ExitCode.failed);
+      expect(error.message).toContain(tokenType ? `token_type "${tokenType}"` : 'no token_type');
+      expect(error.message).toContain('hflogin accepts only Bearer tokens');
+      expect(fake.polls).toHaveLength(1);
+      expect(written()).not.toContain('at-0123456789');
+    },
+  );
 });
