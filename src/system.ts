@@ -58,7 +58,8 @@ export function processDeps(exit: (code: number) => never): CommandDeps {
     processes: systemProcesses,
     hostFacts: () => (hostFacts ??= detectHostFacts(env)),
     openBrowser: async (url) => (await import('./io/browser.js')).systemBrowserOpener(env)(url),
-    openStore: async (kind, dir) => (await import('./storage/openStore.js')).openStore(kind, dir, env),
+    openStore: async (kind, dir) =>
+      (await import('./storage/openStore.js')).openStore(kind, dir, env, systemRandom),
   };
 }
 

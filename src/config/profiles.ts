@@ -1,7 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
 import { HfloginError, ExitCode } from '../io/errors.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import {
+  checkOpenedFile,
+  checkPrivateDir,
+  ensurePrivateDir,
+  isLinkError,
+  linkRefused,
+  openNoFollow,
+  processOwner,
+  type Owner,
+} from './ownership.js';
 import { configFile } from './paths.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
@@ -54,14 +64,39 @@ export function profileFlag(profile: string): string {
   return profile === 'default' ? '' : ` --profile ${profile}`;
 }
 
-export async function readConfig(dir: string): Promise<ConfigFile> {
-  let text: string;
+/**
+ * The config file's text, or null when there is none. Another user's directory (or one others may
+ * write, or under one they may) is refused, and so is a link at config.json: its endpoint decides
+ * where the next sign-in goes, so it must be this user's own file (src/config/ownership.ts).
+ */
+async function readConfigText(dir: string, uid: Owner): Promise<string | null> {
+  if (!checkPrivateDir(dir, 'config directory', uid)) return null;
+  const path = configFile(dir);
+  let handle;
   try {
-    text = await readFile(configFile(dir), 'utf8');
+    handle = await open(path, openNoFollow);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 1, profiles: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isLinkError(error)) throw linkRefused(path, 'config file');
+    throw error;
+  }
+  try {
+    checkOpenedFile(path, await handle.stat(), 'config file', 0o022, uid);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function readConfig(dir: string, uid: Owner = processOwner()): Promise<ConfigFile> {
+  let text: string | null;
+  try {
+    text = await readConfigText(dir, uid);
+  } catch (error) {
+    if (error instanceof HfloginError) throw error;
     throw unusableConfigDir(dir, error);
   }
+  if (text === null) return { schemaVersion: 1, profiles: {} };
   try {
     const parsed = JSON.parse(text) as Partial<ConfigFile>;
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.profiles !== 'object')
@@ -77,10 +112,16 @@ export async function readConfig(dir: string): Promise<ConfigFile> {
   }
 }
 
-export async function writeConfig(dir: string, config: ConfigFile): Promise<void> {
+export async function writeConfig(
+  dir: string,
+  config: ConfigFile,
+  uid: Owner = processOwner(),
+): Promise<void> {
   try {
+    ensurePrivateDir(dir, 'config directory', { uid });
     await writeFileAtomic(configFile(dir), `${JSON.stringify(config, null, 2)}\n`, 0o600);
   } catch (error) {
+    if (error instanceof HfloginError) throw error;
     throw unusableConfigDir(dir, error);
   }
 }

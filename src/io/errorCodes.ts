@@ -36,6 +36,8 @@ export const ErrorCode = {
   tokenRefused: 'token_refused',
   unauthorized: 'unauthorized',
   unexpected: 'unexpected',
+  /** A config, session, lock or cache directory (or file) another user could change. */
+  unsafePermissions: 'unsafe_permissions',
   usage: 'usage',
   userinfoFailed: 'userinfo_failed',
   verificationFailed: 'verification_failed',

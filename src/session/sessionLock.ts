@@ -1,8 +1,9 @@
 import type { BigIntStats } from 'node:fs';
-import { mkdir, open, readdir, readFile, readlink, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, readlink, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { ensurePrivateDir } from '../config/ownership.js';
 import type { ProcessTable } from '../io/machine.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { interrupted } from '../io/wait.js';
@@ -617,7 +618,9 @@ async function acquire(paths: Paths, settings: Settings): Promise<Lease> {
 
 /**
  * Runs `work` holding the profile's lock file, `<configDir>/locks/<profile>.lock`. Not reentrant:
- * taking the same profile's lock again inside `work` waits for itself until `waitMs`.
+ * taking the same profile's lock again inside `work` waits for itself until `waitMs`. The lock
+ * directory (0700) and every one above it must be beyond other users' reach (exit 2 otherwise,
+ * src/config/ownership.ts): another user able to swap it could hold or break our locks at will.
  */
 export async function withSessionLock<T>(
   configDir: string,
@@ -626,7 +629,8 @@ export async function withSessionLock<T>(
   options: LockOptions,
 ): Promise<T> {
   const dir = join(configDir, 'locks');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(configDir, 'config directory');
+  ensurePrivateDir(dir, 'lock directory');
   const name = `${profile}.lock`;
   const paths: Paths = { dir, name, lock: join(dir, name) };
   const lease = await acquire(paths, settingsOf(options));

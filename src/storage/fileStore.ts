@@ -1,19 +1,46 @@
-import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeFileAtomic } from '../config/atomicWrite.js';
+import {
+  checkOpenedFile,
+  checkPrivateDir,
+  ensurePrivateDir,
+  isLinkError,
+  linkRefused,
+  openNoFollow,
+  processOwner,
+  type Owner,
+} from '../config/ownership.js';
+import { HfloginError } from '../io/errors.js';
 import type { SecretStore } from './secretStore.js';
 import { storageUnavailable } from './errors.js';
 
+const sessionDirectory = 'session directory';
+const sessionFile = 'session file';
+
+/** A refusal (exit 2, src/config/ownership.ts) passes as it is; anything else is storage that cannot be used. */
+function unavailable(what: string, error: unknown): HfloginError {
+  return error instanceof HfloginError ? error : storageUnavailable(what, error);
+}
+
 /**
  * `--storage file`: one 0600 file per profile in `<config dir>/sessions` (0700), replaced atomically.
- * Chosen explicitly by the person, never as a silent fallback for the keychain.
+ * Chosen explicitly by the person, never as a silent fallback for the keychain. The directory and
+ * every one above it must be beyond other users' reach, and a session file is read only if it is
+ * this user's own regular 0600 file, opened without following links (src/config/ownership.ts):
+ * else another user could serve her session as yours.
  */
 export class FileStore implements SecretStore {
   readonly kind = 'file' as const;
+  private readonly configDir: string;
   private readonly dir: string;
 
-  constructor(configDir: string) {
+  constructor(
+    configDir: string,
+    private readonly uid: Owner = processOwner(),
+  ) {
+    this.configDir = configDir;
     this.dir = join(configDir, 'sessions');
   }
 
@@ -21,45 +48,58 @@ export class FileStore implements SecretStore {
     return join(this.dir, `${profile}.json`);
   }
 
-  private async ensureDir(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    // mkdir leaves an existing directory's mode alone; secrets need it private.
-    if (((await stat(this.dir)).mode & 0o077) !== 0) await chmod(this.dir, 0o700);
+  private ensureDir(): void {
+    ensurePrivateDir(this.configDir, 'config directory', { uid: this.uid });
+    // Secrets need the directory private: mkdir leaves an existing directory's mode alone.
+    ensurePrivateDir(this.dir, sessionDirectory, { uid: this.uid, tighten: true });
   }
 
   async check(): Promise<void> {
     try {
-      await this.ensureDir();
+      this.ensureDir();
     } catch (error) {
-      throw storageUnavailable('session file directory', error);
+      throw unavailable('session file directory', error);
     }
   }
 
   async load(profile: string): Promise<string | null> {
+    const path = this.pathFor(profile);
     try {
-      return await readFile(this.pathFor(profile), 'utf8');
+      if (!checkPrivateDir(this.dir, sessionDirectory, this.uid)) return null;
+      const handle = await open(path, openNoFollow);
+      try {
+        checkOpenedFile(path, await handle.stat(), sessionFile, 0o077, this.uid);
+        return await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw storageUnavailable('session file', error);
+      if (isLinkError(error)) throw linkRefused(path, sessionFile);
+      throw unavailable(sessionFile, error);
     }
   }
 
   async save(profile: string, secret: string): Promise<void> {
     try {
-      await this.ensureDir();
+      this.ensureDir();
       await writeFileAtomic(this.pathFor(profile), secret, 0o600);
     } catch (error) {
-      throw storageUnavailable('session file', error);
+      throw unavailable(sessionFile, error);
     }
   }
 
   async clear(profile: string): Promise<boolean> {
+    const path = this.pathFor(profile);
     try {
-      await stat(this.pathFor(profile));
-    } catch {
+      if (!checkPrivateDir(this.dir, sessionDirectory, this.uid)) return false;
+      // lstat: a link at the name is removed itself, never what it points to.
+      await lstat(path);
+    } catch (error) {
+      if (error instanceof HfloginError) throw error;
       return false;
     }
-    await rm(this.pathFor(profile), { force: true });
+    await rm(path, { force: true });
     return true;
   }
 }

@@ -1,3 +1,4 @@
+import type { RandomBytes } from '../io/machine.js';
 import type { KeyringBackend } from './keychainStore.js';
 import { loadKeyringModule } from './keyringModule.js';
 
@@ -11,8 +12,9 @@ export const keychainService = 'hflogin';
 export async function napiKeyringBackend(
   service = keychainService,
   env: NodeJS.ProcessEnv = {},
+  random?: RandomBytes,
 ): Promise<KeyringBackend> {
-  const keyring = await loadKeyringModule(env);
+  const keyring = await loadKeyringModule(env, random);
   const options = { linux: { store: 'secret-service' as const } };
   const entry = (account: string) => new keyring.AsyncEntry(service, account, options);
   return {

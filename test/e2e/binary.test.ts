@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { chromiumAvailability, launchChromium } from '../helpers/chromium.js';
+import { expectRefused } from '../helpers/hostile.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
 
@@ -67,6 +68,16 @@ describe.skipIf(chromium.skip || keychain.skip)('single binary', () => {
     writeFileSync(join(cache, 'hflogin', extracted[0]!), 'not a shared object');
     const again = runHflogin(['status'], env);
     expect(await again.exit).toBe(0);
+
+    // A cache directory another user may write is refused (exit 2) before anything in it is loaded.
+    chmodSync(join(cache, 'hflogin'), 0o770);
+    const shared = runHflogin(['status'], env);
+    const sharedExit = await shared.exit;
+    expectRefused('group-writable addon cache directory (single binary)', sharedExit === 2);
+    expect(shared.stderr()).toContain(
+      `The addon cache directory ${join(cache, 'hflogin')} is writable by its group`,
+    );
+    chmodSync(join(cache, 'hflogin'), 0o700);
 
     const logout = runHflogin(['logout'], env);
     expect(await logout.exit).toBe(0);
