@@ -85,11 +85,22 @@ const machineSyntax = [
     message: 'Only src/io and src/cli.ts touch the terminal streams; take them from CommandDeps.',
   },
 ];
-/** Only src/io writes to the terminal: everything else goes through io/terminal.ts. */
-const terminalWrite = {
-  selector: "CallExpression[callee.property.name='write'][callee.object.property.name=/^(stdout|stderr)$/]",
-  message: 'Only src/io writes to the terminal: use writeLine/writeText from src/io/terminal.ts.',
-};
+/**
+ * Only src/io writes to the terminal: everything else goes through io/terminal.ts, whose writers
+ * sanitise what they write (terminalSafe), so text from outside cannot reach a terminal raw.
+ */
+const terminalWriteMessage =
+  'Only src/io writes to the terminal: use writeLine/writeText/writeJson from src/io/terminal.ts (they make text terminal-safe).';
+const terminalWrite = [
+  {
+    selector: "CallExpression[callee.property.name='write'][callee.object.property.name=/^(stdout|stderr)$/]",
+    message: terminalWriteMessage,
+  },
+  {
+    selector: "CallExpression[callee.property.name='write'][callee.object.name=/^(stdout|stderr|stream)$/]",
+    message: terminalWriteMessage,
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -127,7 +138,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/io/**', 'src/cli.ts', 'src/system.ts'],
-    rules: { 'no-restricted-syntax': ['error', ...machineSyntax, terminalWrite] },
+    rules: { 'no-restricted-syntax': ['error', ...machineSyntax, ...terminalWrite] },
   },
   // src/io is the terminal layer: it may write to the streams it is given (never process.*), and log.
   { files: ['src/io/**/*.ts'], rules: { 'no-console': 'off' } },

@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 
+import { Styled, type Style } from './terminal.js';
+
 /**
  * Colour for a terminal: off for a non-TTY stream, with NO_COLOR set (https://no-color.org), or
  * with --no-color.
@@ -10,8 +12,12 @@ export function colourEnabled(stream: Writable, env: NodeJS.ProcessEnv, flag: bo
   return Boolean((stream as Writable & { isTTY?: boolean }).isTTY);
 }
 
+/**
+ * hflogin's styles as Styled spans (src/io/terminal.ts), for writeLine: the text is sanitised
+ * there like any other, and only the style becomes an escape sequence.
+ */
 export function paint(stream: Writable, env: NodeJS.ProcessEnv, flag: boolean | undefined) {
   const on = colourEnabled(stream, env, flag);
-  const wrap = (code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-  return { green: wrap(32), red: wrap(31), dim: wrap(2), bold: wrap(1) };
+  const wrap = (style: Style) => (text: string) => new Styled([on ? { text, style } : { text }]);
+  return { green: wrap('green'), red: wrap('red'), dim: wrap('dim'), bold: wrap('bold') };
 }

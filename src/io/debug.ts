@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 
+import { writeLine } from './terminal.js';
+
 /** Something that looks like a token: a JWT, or a long run of base64url/hex characters. */
 const tokenLike = /\beyJ[\w-]+\.[\w-]+\.[\w-]*|\b[A-Za-z0-9_-]{32,}\b/g;
 const secretParams =
@@ -28,8 +30,8 @@ export function redact(text: string, known: readonly string[] = []): string {
 
 export type DebugLog = (message: string) => void;
 
-/** `--debug`: diagnostics on stderr, each line redacted. A no-op otherwise. */
+/** `--debug`: diagnostics on stderr, each line redacted (and, like every line, sanitised). A no-op otherwise. */
 export function debugLog(stderr: Writable, enabled: boolean): DebugLog {
   if (!enabled) return () => {};
-  return (message) => stderr.write(`debug: ${redact(message)}\n`);
+  return (message) => writeLine(stderr, `debug: ${redact(message)}`);
 }

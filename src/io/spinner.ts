@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 
 import { paint } from './colour.js';
+import { render, styled } from './terminal.js';
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -21,7 +22,9 @@ export function startSpinner(
   if (!(stream as Writable & { isTTY?: boolean }).isTTY) return { stop: () => {} };
   const colour = paint(stream, env, colourFlag);
   let frame = 0;
-  const draw = () => stream.write(`\r\u001b[2K${colour.bold(frames[frame++ % frames.length]!)} ${text}`);
+  // Its own escapes (back to the start of the line, clear it) around a rendered, sanitised line.
+  const draw = () =>
+    stream.write(`\r\u001b[2K${render(styled`${colour.bold(frames[frame++ % frames.length]!)} ${text}`)}`);
   draw();
   const timer = setInterval(draw, 80);
   timer.unref();

@@ -1,6 +1,8 @@
 import { emitKeypressEvents } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { styleText } from 'node:util';
 
+import { terminalSafe } from './terminal.js';
 import { interrupted } from './wait.js';
 
 /** Standard input as the CLI gets it: a TTY can switch to raw mode for single key presses. */
@@ -60,6 +62,9 @@ export function waitForKey(
 /**
  * Asks for one line (@inquirer/input, loaded only when asked). `validate` returns true or what
  * is wrong; Ctrl+C is exit 130; `signal` withdraws the question when another path has won.
+ * @inquirer writes to the terminal itself, so everything it shows passes terminalSafe here: the
+ * question, what is being typed or pasted (echoed as it comes), the default and the complaint.
+ * The answer itself is returned exact.
  */
 export async function askLine(
   message: string,
@@ -70,7 +75,17 @@ export async function askLine(
   const { default: input } = await import('@inquirer/input');
   try {
     return await input(
-      { message, validate, ...(defaultValue === undefined ? {} : { default: defaultValue }) },
+      {
+        message: terminalSafe(message),
+        validate: async (value) => {
+          const verdict = await validate(value);
+          return verdict === true ? true : terminalSafe(verdict);
+        },
+        transformer: (value, { isFinal }) =>
+          isFinal ? styleText('cyan', terminalSafe(value)) : terminalSafe(value),
+        theme: { style: { defaultAnswer: (text: string) => styleText('dim', `(${terminalSafe(text)})`) } },
+        ...(defaultValue === undefined ? {} : { default: defaultValue }),
+      },
       { input: io.stdin, output: io.stderr, signal: io.signal },
     );
   } catch (error) {

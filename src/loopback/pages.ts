@@ -1,9 +1,12 @@
+import { terminalSafe } from '../io/terminal.js';
+
 /**
  * The pages the loopback server shows in the browser: self-contained (no external resources), with
- * every interpolated value escaped, since provider error text reaches them.
+ * every interpolated value escaped, since provider error text reaches them. Control and bidi
+ * characters are spelled out as in the terminal (terminalSafe), so a name cannot reorder the page.
  */
 export function escapeHtml(value: string): string {
-  return value
+  return terminalSafe(value)
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 
-import { writeLine } from '../io/terminal.js';
+import { writeJson } from '../io/terminal.js';
 import type { HuggingFaceIdentity, UserSummary } from '../logto/profile.js';
 
 /**
@@ -32,5 +32,5 @@ export type EmitLoginEvent = (event: LoginEvent) => void;
 
 export function loginEvents(stdout: Writable, enabled: boolean): EmitLoginEvent {
   if (!enabled) return () => {};
-  return (event) => writeLine(stdout, JSON.stringify({ schemaVersion: 1, ...event }));
+  return (event) => writeJson(stdout, { schemaVersion: 1, ...event });
 }

@@ -98,6 +98,19 @@ export const faults: readonly Fault[] = [
  */
 export type RefreshFault = 'id_token_other_sub';
 
+/**
+ * Provider text made to attack a client's terminal (issue 14), each part replacing what the
+ * emulator would have said. `null` is an honest provider.
+ */
+export interface HostileAnswers {
+  /** Every request to this endpoint is refused: HTTP 400 with this OAuth error body. */
+  refuse?: { route: 'token' | 'revocation'; error: string; error_description: string };
+  /** The error_description of every error redirected back to the client (access_denied, say). */
+  redirectErrorDescription?: string;
+  /** These fields of every device authorization response. */
+  device?: Partial<Record<'user_code' | 'verification_uri' | 'verification_uri_complete', string>>;
+}
+
 export interface EmulatorOptions {
   /** 0 picks a free port. The emulator listens on 127.0.0.1 only. */
   port: number;
@@ -143,6 +156,8 @@ export interface EmulatorOptions {
    * `stats.faultsApplied`; a refresh answered without an ID token (an organization token) is left alone.
    */
   refreshFault: RefreshFault | null;
+  /** Hostile text in errors and device authorization responses (`HostileAnswers`); users with hostile claims are just `users`/`huggingFaceUsers`. */
+  hostile: HostileAnswers | null;
   /**
    * Milliseconds a successful refresh_token response is held back after oidc-provider has rotated
    * the token (the old one is already consumed), so a client can be interrupted mid-refresh.
@@ -268,6 +283,7 @@ export function defaultOptions(): EmulatorOptions {
     ],
     fault: null,
     refreshFault: null,
+    hostile: null,
     refreshResponseDelayMs: 0,
     networkFault: null,
     discoveryOverride: {},

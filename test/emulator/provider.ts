@@ -12,6 +12,7 @@ import { extraParamKeys, loginPromptPath, validateExtraParams } from './extraPar
 import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
 import { applyFaults, applyOverrides, applyRefreshFault } from './faults.js';
+import { applyHostileAnswers } from './hostileAnswers.js';
 import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
@@ -241,6 +242,7 @@ export function createProvider(state: EmulatorState): Provider {
     applyOverrides(oidcCtx, state);
     await applyFaults(oidcCtx, state);
     await applyRefreshFault(oidcCtx, state);
+    applyHostileAnswers(oidcCtx, state);
     // Last: the response is final when the test hears `refresh` and the delay starts.
     await holdRefreshResponse(oidcCtx, state);
   });

@@ -46,6 +46,9 @@ describe('eslint: layering and the machine', () => {
       'export const say = (deps: { stdout: { write(text: string): void } }) => deps.stdout.write("hi");\n';
     expect(await rulesFiredOn('src/commands/say.ts', code)).toEqual(['no-restricted-syntax']);
     expect(await rulesFiredOn('src/io/say.ts', code)).toEqual([]);
+    // A stream passed on by name is the terminal too.
+    const passedOn = 'export const say = (stderr: { write(text: string): void }) => stderr.write("hi");\n';
+    expect(await rulesFiredOn('src/signIn/say.ts', passedOn)).toEqual(['no-restricted-syntax']);
   });
 
   it('allows what the layering allows', async () => {

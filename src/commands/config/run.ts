@@ -2,7 +2,7 @@ import { readConfig, unsetProfileKeys, updateProfile } from '../../config/profil
 import { keys, type Key } from '../../config/settingKeys.js';
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
-import { writeLine } from '../../io/terminal.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import type { CommandDeps } from '../deps.js';
 import { ErrorCode } from '../../io/errorCodes.js';
 
@@ -51,10 +51,7 @@ export async function runConfigList(options: ConfigOptions, deps: CommandDeps): 
   const settings = await profileName(options, deps);
   if (options.json) {
     const file = await readConfig(settings.configDir);
-    writeLine(
-      deps.stdout,
-      JSON.stringify({ schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles }),
-    );
+    writeJson(deps.stdout, { schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles });
     return;
   }
   for (const [name, key] of Object.entries(keys)) {

@@ -6,7 +6,7 @@ import { resolveSettings } from '../../config/settings.js';
 import { browserAvailability, type HostFacts } from '../../io/browserAvailability.js';
 import { paint } from '../../io/colour.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
-import { writeLine } from '../../io/terminal.js';
+import { styled, writeJson, writeLine } from '../../io/terminal.js';
 import { issuerOf } from '../../logto/issuer.js';
 import { fetchDiscovery } from '../../oauth/discovery.js';
 import { clockToleranceSeconds } from '../../oauth/tolerance.js';
@@ -302,14 +302,15 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
   const ok = checks.every((check) => check.ok);
 
   if (options.json) {
-    writeLine(deps.stdout, JSON.stringify({ schemaVersion: 1, ok, checks }));
+    writeJson(deps.stdout, { schemaVersion: 1, ok, checks });
   } else {
     const colour = paint(deps.stdout, deps.env, options.color);
     const width = Math.max(...checks.map((check) => check.name.length));
     for (const check of checks) {
       const mark = check.ok ? colour.green('✓') : colour.red('✗');
-      writeLine(deps.stdout, `${mark} ${check.name.padEnd(width)}  ${check.detail}`);
-      if (check.fix) writeLine(deps.stdout, `  ${' '.repeat(width)}  ${colour.dim(`fix: ${check.fix}`)}`);
+      writeLine(deps.stdout, styled`${mark} ${check.name.padEnd(width)}  ${check.detail}`);
+      if (check.fix)
+        writeLine(deps.stdout, styled`  ${' '.repeat(width)}  ${colour.dim(`fix: ${check.fix}`)}`);
     }
   }
   if (!ok) {

@@ -1,6 +1,6 @@
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
-import { writeLine } from '../../io/terminal.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import { displayName } from '../../logto/profile.js';
 import type { SessionState } from '../../session/freshness.js';
 import type { CommandDeps } from '../deps.js';
@@ -89,7 +89,7 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
 
   if (options.json) {
     const output: StatusJson = { schemaVersion: 1, activeProfile: active.profile, profiles };
-    writeLine(deps.stdout, JSON.stringify(output));
+    writeJson(deps.stdout, output);
   } else {
     for (const profile of profiles) writeLine(deps.stdout, describe(profile));
   }

@@ -1,4 +1,4 @@
-import { writeLine } from '../../io/terminal.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import { validateOrganizationId, validateResource } from '../../logto/authorizationParameters.js';
 import type { Audience } from '../../session/audience.js';
 import type { CommandDeps } from '../deps.js';
@@ -44,7 +44,7 @@ export async function runToken(options: TokenOptions, deps: CommandDeps): Promis
       resource: audience.resource ?? null,
       organization: audience.organization ?? null,
     };
-    writeLine(deps.stdout, JSON.stringify(output));
+    writeJson(deps.stdout, output);
     return;
   }
   writeLine(deps.stdout, token.accessToken);

@@ -1,4 +1,4 @@
-import { writeLine } from '../../io/terminal.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import { displayName, huggingFaceIdentity, userSummary } from '../../logto/profile.js';
 import { fetchUserinfo, isTokenRefused } from '../../oauth/userinfo.js';
 import type { HuggingFaceIdentity, StoredSession, UserSummary } from '../../session/session.js';
@@ -58,7 +58,7 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
         storage: owner.storageKind,
       },
     };
-    writeLine(deps.stdout, JSON.stringify(output));
+    writeJson(deps.stdout, output);
     return;
   }
   const host = new URL(session.endpoint).host;
