@@ -55,13 +55,14 @@ export interface LoopbackSignIn {
  * `/start/<id>` instead, which answers once with a cookie and a redirect to the sign-in URL; from
  * then on a callback must carry that cookie (and the state). Another user who reads the link gets
  * nowhere by using it second: he is refused, learns neither the sign-in URL nor the cookie, and the
- * sign-in stops. If he uses it first, the genuine browser's own visit is the second one, and it
- * stops the sign-in the same way — before his callback is taken if he is not done yet, and before
- * the code is exchanged or after the exchange if he is — rather than refuse the browser and let
- * him finish, which is why a second `/start` stops the sign-in instead of merely being refused.
- * What is left is an attacker who completes the provider's whole sign-in and delivers his callback
- * before the browser hflogin opened has even asked for `/start`; the person is then told who was
- * signed in ("Signed in as …"), and `--no-browser` keeps even the link off the process list.
+ * sign-in stops. If he uses it first, the genuine browser's own visit is the second one and stops
+ * the sign-in the same way: before his callback is taken, or after it until its code has been
+ * exchanged (checked again then, before any session exists). Refusing the second visit instead
+ * would refuse the genuine browser and let him finish, which is why a second `/start` stops the
+ * whole sign-in rather than being merely refused. What is left is an attacker who completes the
+ * provider's whole sign-in and delivers his callback, and hflogin its code exchange, before the
+ * browser hflogin opened has even asked for `/start`; the person is then still told who was signed
+ * in ("Signed in as …"), and `--no-browser` keeps even the link off the process list.
  *
  * Until `/start` is taken, the state alone admits a callback, as before: the sign-in URL has then
  * been only on this terminal (or `--json`'s stdout), and a browser on another machine, or one the
