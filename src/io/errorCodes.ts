@@ -27,6 +27,7 @@ export const ErrorCode = {
   refreshRefused: 'refresh_refused',
   sessionCorrupt: 'session_corrupt',
   sessionExpired: 'session_expired',
+  signInLinkReused: 'sign_in_link_reused',
   stateMismatch: 'state_mismatch',
   storageUnavailable: 'storage_unavailable',
   tenantMismatch: 'tenant_mismatch',

@@ -16,13 +16,40 @@ export interface AcceptedCallback {
   respond(page: Page): Promise<void>;
 }
 
+/**
+ * Where the browser stands towards this sign-in when a callback comes: `unstarted` while nobody has
+ * taken `/start` (the sign-in URL went only to the terminal, or the browser has not loaded it yet),
+ * then `bound` when the callback carries the cookie `/start` set, `unbound` when it does not.
+ */
+export type BrowserBinding = 'unstarted' | 'bound' | 'unbound';
+
 /** Decides on each GET /callback: take it, or answer it and keep waiting. */
-export type CallbackFilter = (params: URLSearchParams) => { take: true } | { take: false; page: Page };
+export type CallbackFilter = (
+  params: URLSearchParams,
+  browser: BrowserBinding,
+) => { take: true } | { take: false; page: Page };
+
+/** The one-time start of a sign-in in the browser: `GET /start/<id>`. */
+export interface StartLink {
+  /** Random, in the path; it is in the browser's argv, so other local users can read it. */
+  id: string;
+  /** Random, the value of the HttpOnly cookie `/start` sets; never leaves the browser and this server. */
+  binding: string;
+  /** A second `GET /start/<id>`: someone else has the link too (see startLoopbackSignIn). */
+  onReplay(): void;
+}
 
 export interface CallbackServer {
   port: number;
-  /** `http://127.0.0.1:<port>/callback`: Logto matches `http://127.0.0.1/callback` on any port. */
+  /**
+   * `http://127.0.0.1:<port>/callback` (without `:80` on port 80, as browsers write it): Logto
+   * matches `http://127.0.0.1/callback` on any port.
+   */
   redirectUri: string;
+  /** `http://127.0.0.1:<port>/start/<id>`: what the browser is handed instead of the sign-in URL. */
+  startUrl: string;
+  /** Where `/start` redirects: the provider's sign-in URL (set once it is built). */
+  startAt(authorizationUrl: string): void;
   /** The first callback the filter took. */
   callback: Promise<AcceptedCallback>;
   close(): Promise<void>;
@@ -44,25 +71,71 @@ function send(res: ServerResponse, page: Page): Promise<void> {
 }
 
 /**
+ * The Host a browser sends for `http://127.0.0.1:<port>/`: without the port when it is http's
+ * default, 80 (so `--port 80` works); any other port, 443 included, is written out.
+ */
+export function loopbackHost(port: number): string {
+  return port === 80 ? '127.0.0.1' : `127.0.0.1:${port}`;
+}
+
+/**
+ * The cookie's name carries the port: cookies are not kept apart by port, so two sign-ins waiting
+ * on two ports at once would otherwise overwrite each other's.
+ */
+function cookieName(port: number): string {
+  return `hflogin_${port}`;
+}
+
+/** The values of every cookie called `name` in a Cookie header. */
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  return header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.startsWith(`${name}=`))
+    .map((pair) => pair.slice(name.length + 1));
+}
+
+/** Compares in time independent of where the strings differ (node:crypto stays out of this chunk). */
+function sameSecret(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
  * The temporary loopback server (RFC 8252 §7.3). It listens on 127.0.0.1 only, serves only
- * `GET /callback` with a Host of `127.0.0.1:<port>` (a web page cannot reach it through a DNS name
- * it rebinds to 127.0.0.1), and completes at most one sign-in.
+ * `GET /start/<id>` and `GET /callback` with a Host of `127.0.0.1:<port>` (a web page cannot reach
+ * it through a DNS name it rebinds to 127.0.0.1), and completes at most one sign-in.
+ *
+ * `/start/<id>` answers once: it sets an HttpOnly, SameSite=Lax cookie holding `start.binding` and
+ * redirects to the provider's sign-in URL. Every later request for it is refused and reported
+ * (`start.onReplay`); an unknown id is not found. Each callback is told whether it carries the
+ * cookie (`BrowserBinding`), for the filter to decide.
  */
 export async function startCallbackServer(options: {
   port: number;
+  start: StartLink;
   filter: CallbackFilter;
 }): Promise<CallbackServer> {
   let accept!: (callback: AcceptedCallback) => void;
   const callback = new Promise<AcceptedCallback>((resolve) => (accept = resolve));
   let taken = false;
   let port = options.port;
+  let authorizationUrl: string | undefined;
+  let started = false;
 
   const server = createServer({ maxHeaderSize: 8 * 1024 }, (req: IncomingMessage, res: ServerResponse) => {
     // One callback is all this server is for: no connection is kept alive.
     res.setHeader('connection', 'close');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.headers.host !== `127.0.0.1:${port}`) {
+    if (req.headers.host !== loopbackHost(port)) {
       void send(res, { status: 400, html: errorPage('Unexpected Host header.') });
+      return;
+    }
+    if (url.pathname.startsWith('/start/')) {
+      answerStart(req, res, url.pathname.slice('/start/'.length));
       return;
     }
     if (url.pathname !== '/callback') {
@@ -78,14 +151,63 @@ export async function startCallbackServer(options: {
       void send(res, { status: 409, html: errorPage('This sign-in has already been completed.') });
       return;
     }
-    const decision = options.filter(url.searchParams);
+    const binding: BrowserBinding = !started
+      ? 'unstarted'
+      : cookieValues(req.headers.cookie, cookieName(port)).some((value) =>
+            sameSecret(value, options.start.binding),
+          )
+        ? 'bound'
+        : 'unbound';
+    const decision = options.filter(url.searchParams, binding);
     if (!decision.take) {
       void send(res, decision.page);
       return;
     }
     taken = true;
-    accept({ params: url.searchParams, respond: (page) => send(res, page) });
+    accept({
+      params: url.searchParams,
+      respond: (page) => {
+        // The cookie has done its work: the browser may forget it.
+        if (binding === 'bound')
+          res.setHeader('set-cookie', `${cookieName(port)}=; ${cookieAttributes}; Max-Age=0`);
+        return send(res, page);
+      },
+    });
   });
+
+  const cookieAttributes = 'Path=/callback; HttpOnly; SameSite=Lax';
+  function answerStart(req: IncomingMessage, res: ServerResponse, id: string): void {
+    if (!sameSecret(id, options.start.id)) {
+      void send(res, { status: 404, html: errorPage('Not found.') });
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      void send(res, { status: 405, html: errorPage('Method not allowed.') });
+      return;
+    }
+    if (authorizationUrl === undefined) {
+      void send(res, { status: 503, html: errorPage('This sign-in is not ready yet.') });
+      return;
+    }
+    if (started) {
+      // Answered once only: whoever asks again learns nothing (no redirect, no cookie), and the
+      // sign-in is told, since the link has reached more than one browser.
+      options.start.onReplay();
+      void send(res, {
+        status: 409,
+        html: errorPage(
+          'This sign-in link was already used, so the sign-in was stopped.',
+          'Someone else may have opened it. Run hflogin login again.',
+        ),
+      });
+      return;
+    }
+    started = true;
+    res.setHeader('set-cookie', `${cookieName(port)}=${options.start.binding}; ${cookieAttributes}`);
+    res.setHeader('location', authorizationUrl);
+    void send(res, { status: 303, html: '' });
+  }
   // Nothing legitimate is large or slow: a browser's callback is one small GET. Bound the rest
   // (slowloris, huge URLs and headers: 431 past 8 KiB).
   server.headersTimeout = 10_000;
@@ -116,10 +238,13 @@ export async function startCallbackServer(options: {
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  const origin = `http://${loopbackHost(port)}`;
 
   return {
     port,
-    redirectUri: `http://127.0.0.1:${port}/callback`,
+    redirectUri: `${origin}/callback`,
+    startUrl: `${origin}/start/${options.start.id}`,
+    startAt: (url) => (authorizationUrl = url),
     callback,
     close: () =>
       new Promise<void>((resolve) => {

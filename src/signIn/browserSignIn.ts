@@ -76,7 +76,9 @@ export async function browserSignIn(
       input.choices.connector === false ? '' : ` (${connectorName(input.choices.connector)} preselected)`;
     writeLine(deps.stderr, `Sign in to ${input.provider.host}${preselected} in your browser:`);
     writeLine(deps.stderr, `  ${loopback.url.href}`);
-    const opened = await openInBrowser(loopback.url.href, input, deps);
+    // The terminal shows the sign-in URL (for a browser elsewhere, or to paste back); the browser
+    // opened here gets only the one-time /start link, since its command line is public.
+    const opened = await openInBrowser(loopback.startUrl, input, deps);
     input.emit({ event: 'url', url: loopback.url.href, redirectUri: loopback.redirectUri, opened });
     input.emit({ event: 'waiting', for: 'browser', timeoutSeconds: input.timeoutSeconds });
     const deadline = deps.now() + input.timeoutSeconds * 1000;

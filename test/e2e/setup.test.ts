@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { browseToCallback } from '../helpers/httpUserAgent.js';
+import { signInInBrowser } from '../helpers/httpUserAgent.js';
 import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 
@@ -72,7 +72,8 @@ describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', (
 
     await expect.poll(() => existsSync(isolated.browserLog)).toBe(true);
     const [url] = JSON.parse(readFileSync(isolated.browserLog, 'utf8').trim()) as [string];
-    await fetch(await browseToCallback(url));
+    // The browser was handed the one-time /start link: through it, keeping its cookie.
+    await signInInBrowser(url);
 
     await terminal.waitFor(/\[exit \d+\]/);
     const screen = terminal.screen();

@@ -157,7 +157,8 @@ describe.skipIf(chromium.skip || tmux.skip)(
         /Press p to paste the address your browser ended on, d to sign in with a device code instead/,
       );
       const signInUrl = await recordedBrowserUrl();
-      const redirectUri = new URL(signInUrl).searchParams.get('redirect_uri')!;
+      // The browser was handed the one-time /start link; the callback is on the same loopback.
+      const redirectUri = `${new URL(signInUrl).origin}/callback`;
 
       terminal.press('d');
       const [, url, code] = await terminal.waitFor(/ {2}(http\S+\/device\?user_code=\S+)\s+Code: (\S+)/);

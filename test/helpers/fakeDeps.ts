@@ -9,7 +9,7 @@ import { createHttpClient } from '../../src/io/httpClient.js';
 import { storageUnavailable } from '../../src/storage/errors.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
 import { openStore } from '../../src/storage/openStore.js';
-import { browseToCallback } from './httpUserAgent.js';
+import { signInInBrowser } from './httpUserAgent.js';
 
 /**
  * An in-memory keychain with Windows Credential Manager's limit: a credential blob holds at most
@@ -74,9 +74,9 @@ export class FakeBrowser {
     // sign-in is done, which is after the opener has returned.
     if (decision !== 'stay') {
       this.visits.push(
-        browseToCallback(url, decision)
-          .then((callback) => fetch(callback))
-          .then((response) => response.body?.cancel())
+        // Through /start, keeping its cookie for the callback, as a real browser does.
+        signInInBrowser(url, decision)
+          .then(() => {})
           .catch((error: unknown) => void this.failures.push(error)),
       );
     }

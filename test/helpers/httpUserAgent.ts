@@ -150,18 +150,41 @@ export function pageId(html: string): string | undefined {
 }
 
 /**
- * The person's browser, played over HTTP: from hflogin's sign-in URL through the emulator's Hugging
- * Face page, deciding as `decision` says (a user, or Deny), up to the redirect to the loopback.
- * Resolves with that callback address, not yet delivered.
+ * The person's browser, played over HTTP: from hflogin's sign-in URL (or the one-time
+ * `http://127.0.0.1:<port>/start/<id>` hflogin hands a browser, which redirects to it) through the
+ * emulator's Hugging Face page, deciding as `decision` says (a user, or Deny), up to the redirect to
+ * the loopback. Resolves with that callback address, not yet delivered — and without the cookie
+ * `/start` set, so after a `/start` the loopback refuses it: use signInInBrowser for that.
  */
 export async function browseToCallback(
   signInUrl: URL | string,
   decision: Record<string, string> = { user: 'alice-hf' },
   ca?: string,
 ): Promise<string> {
-  const url = new URL(signInUrl);
-  const redirectUri = url.searchParams.get('redirect_uri')!;
+  return browse(new HttpUserAgent(ca), signInUrl, decision);
+}
+
+/**
+ * As browseToCallback, then the callback delivered by the same browser, cookies and all, as a real
+ * browser does: resolves with the loopback's answer.
+ */
+export async function signInInBrowser(
+  signInUrl: URL | string,
+  decision: Record<string, string> = { user: 'alice-hf' },
+  ca?: string,
+): Promise<Hop> {
   const agent = new HttpUserAgent(ca);
+  return agent.request(await browse(agent, signInUrl, decision));
+}
+
+async function browse(agent: HttpUserAgent, signInUrl: URL | string, decision: Record<string, string>) {
+  let url = new URL(signInUrl);
+  if (url.pathname.startsWith('/start/')) {
+    const start = await agent.request(url.href);
+    if (!start.location) throw new Error(`${url.href} did not redirect: HTTP ${start.status}`);
+    url = new URL(start.location);
+  }
+  const redirectUri = url.searchParams.get('redirect_uri')!;
   const { page } = await agent.follow(url.href);
   const form = formIn(page.body, 'hf-authorize-form', page.url);
   const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {

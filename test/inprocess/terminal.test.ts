@@ -93,7 +93,10 @@ describe('on a terminal', () => {
     const run = hflogin(host, loginArgs(emulator, '--storage', 'file'), { terminal: true, browser: 'stay' });
     const url = await run.signInUrl;
     const seen = await shows(run, /Press p to paste the address your browser ended on/);
-    expect(run.browser.opened).toEqual([url.href]);
+    // The browser was handed the one-time link, not the sign-in URL (which only the terminal shows).
+    expect(run.browser.opened).toEqual([
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]{43}$/),
+    ]);
     run.type('p');
     await shows(run, /Paste the address your browser ended on:/, seen);
     run.type(`${await browseToCallback(url, { user: 'bob-hf' })}\r`);

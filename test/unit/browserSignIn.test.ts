@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { signInChoices } from '../../src/logto/authorizationParameters.js';
 import { discover, withClient } from '../../src/oauth/provider.js';
 import { browserSignIn, type BrowserSignInDeps } from '../../src/signIn/browserSignIn.js';
-import { browseToCallback } from '../helpers/httpUserAgent.js';
+import { signInInBrowser } from '../helpers/httpUserAgent.js';
 import { realProviderDeps, realSignInDeps } from '../helpers/realMachine.js';
 import { useEmulator } from '../helpers/useEmulator.js';
 
@@ -59,7 +59,8 @@ describe('browser sign-in with the switch to a device code', () => {
     await expect.poll(newCodes, { timeout: 10_000 }).toHaveLength(1);
     const polls = emulator.stats.devicePolls[newCodes()[0]!]!;
 
-    const delivered = fetch(await browseToCallback(opened!));
+    // The browser was handed /start; it keeps the cookie /start sets for the callback.
+    const delivered = signInInBrowser(opened!);
     const result = await signingIn;
     const wonAt = Date.now();
     await result.finish({ signedInAs: 'test' });
