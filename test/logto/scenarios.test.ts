@@ -110,10 +110,6 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     await expect.poll(() => read().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
     return read();
   };
-  /**
-   * `hflogin login` with the browser ($BROWSER = drive-browser.mjs), as `hfUser` at the fake
-   * Hugging Face (alice-hf unless told; the fake's default is put back afterwards).
-   */
   /** `hflogin login` on the stack's Native app, keeping the session in the keychain. */
   const loginArgs = (...extra: string[]) => [
     'login',
@@ -126,11 +122,33 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     ...extra,
   ];
 
+  /**
+   * The person's browser: drive-browser.mjs run on `url`. It knows a sign-in is over when it reaches
+   * a loopback /callback on another port than the page it opened, so it is handed Logto's sign-in
+   * URL, as a browser on another machine is (`--no-browser` prints it): the browser hflogin opens
+   * itself gets only its one-time /start link, whose way through the loopback (cookie and all) is
+   * tested with Chromium in test/e2e/loginCsrf.test.ts and login.test.ts.
+   */
+  const drive = (isolated: Isolated, url: string) => {
+    const { BROWSER: _browser, ...driveEnv } = envFor(isolated);
+    return spawn(process.execPath, [join(stack.scripts, 'drive-browser.mjs'), url], {
+      env: { ...process.env, ...driveEnv },
+      stdio: 'ignore',
+    });
+  };
+  /**
+   * `hflogin login` with the person's browser, as `hfUser` at the fake Hugging Face (alice-hf
+   * unless told; the fake's default is put back afterwards).
+   */
   const browserLogin = async (isolated: Isolated, args: string[] = [], hfUser = aliceSub) => {
     const user: FakeHfUser = await chooseHfUser(stack, hfUser);
     try {
-      const result = await hflogin(loginArgs(...args), envFor(isolated));
+      const run = runHflogin([...loginArgs(...args), '--no-browser'], envFor(isolated));
+      const driver = drive(isolated, (await run.signInUrl).href);
+      const code = await run.exit;
+      const result = { code, stdout: run.stdout(), stderr: run.stderr() };
       expect(result.code, result.stderr).toBe(0);
+      await once(driver, 'exit');
       const [record] = (await driveRecords(isolated)).slice(-1);
       return { ...result, user, record: record! };
     } finally {
@@ -297,10 +315,12 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     );
     const userId = (await stored(withOrganization)).user.id;
     // alice-hf (alice@example.test, verified) is a member through the organization's JIT rule.
-    const members = managementApi(stack, 'GET', `/api/organizations/${stack.organizationId}/users`) as {
+    // Asked from the user's side: the organization's member list is paged (20 a page), and a
+    // stack reused across runs holds more members than that.
+    const organizations = managementApi(stack, 'GET', `/api/users/${userId}/organizations`) as {
       id: string;
     }[];
-    expect(members.map((member) => member.id)).toContain(userId);
+    expect(organizations.map((organization) => organization.id)).toContain(stack.organizationId);
     const organizationToken = await hflogin(
       ['token', '--organization', stack.organizationId],
       withOrganization.env,
@@ -347,12 +367,7 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     expect(decodeURIComponent(approveAt)).toContain(device.userCode as string);
 
     // The person: drive-browser.mjs run directly on the verification URL.
-    const { BROWSER: _browser, ...driveEnv } = envFor(isolated);
-    const drive = spawn(process.execPath, [join(stack.scripts, 'drive-browser.mjs'), approveAt], {
-      env: { ...process.env, ...driveEnv },
-      stdio: 'ignore',
-    });
-    const [driveCode] = (await once(drive, 'exit')) as [number | null];
+    const [driveCode] = (await once(drive(isolated, approveAt), 'exit')) as [number | null];
     expect(driveCode).toBe(0);
     expect(await run.exit, run.stderr()).toBe(0);
 
