@@ -1,4 +1,5 @@
 import { chmodSync, constants, lstatSync, mkdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { isAbsolute, join, parse, resolve } from 'node:path';
 
 import { ExitCode, HfloginError } from '../io/errors.js';
@@ -114,13 +115,8 @@ function walk(path: string, role: Role, uid: number): boolean {
       continue;
     }
     const next = join(current, name);
-    let stats: Stats;
-    try {
-      stats = lstatSync(next);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    const stats = statsOrMissing(lstatSync, next);
+    if (!stats) return false;
     if (stats.isSymbolicLink()) {
       if (stats.uid !== uid && stats.uid !== 0) {
         throw refused(
@@ -142,19 +138,24 @@ function walk(path: string, role: Role, uid: number): boolean {
   return true;
 }
 
+/** `stat(path)`, or undefined when nothing is there (ENOENT); any other failure is thrown. */
+function statsOrMissing(stat: (path: string) => Stats, path: string): Stats | undefined {
+  try {
+    return stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /**
  * Whether a directory hflogin reads from exists, refusing it (exit 2, naming the path and the fix)
  * when another user could change it or anything above it. Read-only: nothing is created.
  */
 export function checkPrivateDir(path: string, role: Role, uid: Owner = processOwner()): boolean {
   if (uid !== undefined) return walk(path, role, uid);
-  let stats: Stats;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
+  const stats = statsOrMissing(statSync, path);
+  if (!stats) return false;
   if (!stats.isDirectory()) throw errno('ENOTDIR', 'not a directory', path);
   return true;
 }
@@ -227,4 +228,31 @@ export function linkRefused(path: string, role: Role): HfloginError {
 export function isLinkError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ELOOP' || code === 'EMLINK';
+}
+
+/**
+ * A file of hflogin's own, read without following a link and checked through the opened handle
+ * (so nothing can be swapped between the check and the read): null when it or its directory does
+ * not exist; a refusal (exit 2) for a link, or for a file or directory another user could change.
+ */
+export async function readPrivateFile(
+  file: { path: string; role: Role; forbidden: number },
+  dir: { path: string; role: Role },
+  uid: Owner = processOwner(),
+): Promise<string | null> {
+  if (!checkPrivateDir(dir.path, dir.role, uid)) return null;
+  let handle;
+  try {
+    handle = await open(file.path, openNoFollow);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isLinkError(error)) throw linkRefused(file.path, file.role);
+    throw error;
+  }
+  try {
+    checkOpenedFile(file.path, await handle.stat(), file.role, file.forbidden, uid);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,17 +1,6 @@
-import { open } from 'node:fs/promises';
-
 import { HfloginError, ExitCode } from '../io/errors.js';
 import { writeFileAtomic } from './atomicWrite.js';
-import {
-  checkOpenedFile,
-  checkPrivateDir,
-  ensurePrivateDir,
-  isLinkError,
-  linkRefused,
-  openNoFollow,
-  processOwner,
-  type Owner,
-} from './ownership.js';
+import { ensurePrivateDir, processOwner, readPrivateFile, type Owner } from './ownership.js';
 import { configFile } from './paths.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
@@ -69,23 +58,12 @@ export function profileFlag(profile: string): string {
  * write, or under one they may) is refused, and so is a link at config.json: its endpoint decides
  * where the next sign-in goes, so it must be this user's own file (src/config/ownership.ts).
  */
-async function readConfigText(dir: string, uid: Owner): Promise<string | null> {
-  if (!checkPrivateDir(dir, 'config directory', uid)) return null;
-  const path = configFile(dir);
-  let handle;
-  try {
-    handle = await open(path, openNoFollow);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    if (isLinkError(error)) throw linkRefused(path, 'config file');
-    throw error;
-  }
-  try {
-    checkOpenedFile(path, await handle.stat(), 'config file', 0o022, uid);
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
+function readConfigText(dir: string, uid: Owner): Promise<string | null> {
+  return readPrivateFile(
+    { path: configFile(dir), role: 'config file', forbidden: 0o022 },
+    { path: dir, role: 'config directory' },
+    uid,
+  );
 }
 
 export async function readConfig(dir: string, uid: Owner = processOwner()): Promise<ConfigFile> {

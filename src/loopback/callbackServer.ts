@@ -63,6 +63,14 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
+/** Answers anything but GET with 405 (and says so): both routes are a browser's navigations. */
+function refusedUnlessGet(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET') return false;
+  res.setHeader('allow', 'GET');
+  void send(res, { status: 405, html: errorPage('Method not allowed.') });
+  return true;
+}
+
 function send(res: ServerResponse, page: Page): Promise<void> {
   return new Promise((resolve) => {
     res.writeHead(page.status, securityHeaders);
@@ -142,11 +150,7 @@ export async function startCallbackServer(options: {
       void send(res, { status: 404, html: errorPage('Not found.') });
       return;
     }
-    if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      void send(res, { status: 405, html: errorPage('Method not allowed.') });
-      return;
-    }
+    if (refusedUnlessGet(req, res)) return;
     if (taken) {
       void send(res, { status: 409, html: errorPage('This sign-in has already been completed.') });
       return;
@@ -181,11 +185,7 @@ export async function startCallbackServer(options: {
       void send(res, { status: 404, html: errorPage('Not found.') });
       return;
     }
-    if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      void send(res, { status: 405, html: errorPage('Method not allowed.') });
-      return;
-    }
+    if (refusedUnlessGet(req, res)) return;
     if (authorizationUrl === undefined) {
       void send(res, { status: 503, html: errorPage('This sign-in is not ready yet.') });
       return;

@@ -1,15 +1,12 @@
-import { lstat, open, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeFileAtomic } from '../config/atomicWrite.js';
 import {
-  checkOpenedFile,
   checkPrivateDir,
   ensurePrivateDir,
-  isLinkError,
-  linkRefused,
-  openNoFollow,
   processOwner,
+  readPrivateFile,
   type Owner,
 } from '../config/ownership.js';
 import { HfloginError } from '../io/errors.js';
@@ -65,17 +62,12 @@ export class FileStore implements SecretStore {
   async load(profile: string): Promise<string | null> {
     const path = this.pathFor(profile);
     try {
-      if (!checkPrivateDir(this.dir, sessionDirectory, this.uid)) return null;
-      const handle = await open(path, openNoFollow);
-      try {
-        checkOpenedFile(path, await handle.stat(), sessionFile, 0o077, this.uid);
-        return await handle.readFile('utf8');
-      } finally {
-        await handle.close();
-      }
+      return await readPrivateFile(
+        { path, role: sessionFile, forbidden: 0o077 },
+        { path: this.dir, role: sessionDirectory },
+        this.uid,
+      );
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      if (isLinkError(error)) throw linkRefused(path, sessionFile);
       throw unavailable(sessionFile, error);
     }
   }
