@@ -10,10 +10,15 @@ export interface TerminalStreams {
  * What a terminal would act on rather than show: C0 controls but newline and tab (ESC starts every
  * escape sequence: OSC 52 clipboard writes, OSC 8 links, window titles, cursor moves; BEL ends
  * OSC; CR overwrites the line), DEL, C1 controls (U+009B is a one-character CSI on some terminals)
- * and the bidi embeddings, overrides and isolates that reorder what follows them.
+ * and the bidi embeddings, overrides and isolates that reorder what follows them. Also what only
+ * deceives the eye: the bidi marks (U+200E, U+200F, U+061C), the line and paragraph separators
+ * (U+2028, U+2029: a line break some terminals honour), and the invisible zero-width space and
+ * byte-order mark (U+200B, U+FEFF). The zero-width joiner and non-joiner stay: emoji and many
+ * scripts need them.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point.
-const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const unsafe =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**
  * The one sanitiser of terminal text: every character a terminal would act on becomes its

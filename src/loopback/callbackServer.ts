@@ -137,9 +137,17 @@ export async function startCallbackServer(options: {
   const server = createServer({ maxHeaderSize: 8 * 1024 }, (req: IncomingMessage, res: ServerResponse) => {
     // One callback is all this server is for: no connection is kept alive.
     res.setHeader('connection', 'close');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.headers.host !== loopbackHost(port)) {
       void send(res, { status: 400, html: errorPage('Unexpected Host header.') });
+      return;
+    }
+    // A request target URL cannot parse (`//[`: a host of "[") is answered, never thrown: a throw
+    // here would end the sign-in's process.
+    const url = URL.canParse(req.url ?? '/', 'http://127.0.0.1')
+      ? new URL(req.url ?? '/', 'http://127.0.0.1')
+      : undefined;
+    if (!url) {
+      void send(res, { status: 400, html: errorPage('Bad request.') });
       return;
     }
     if (url.pathname.startsWith('/start/')) {

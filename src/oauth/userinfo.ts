@@ -2,7 +2,7 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import type { HttpClient } from '../io/httpClient.js';
 import { protocolError } from './errors.js';
 import { getWithTimeout, jsonObjectOf } from './get.js';
-import { insecureAllowed } from './providerUrls.js';
+import { providerUrlProblem } from './providerUrls.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 /** Userinfo's answer: Logto's claims about the user (see logto/profile.ts). */
@@ -28,15 +28,15 @@ export async function fetchUserinfo(
   userinfoEndpoint: string | undefined,
   accessToken: string,
   expectedSubject: string,
-  options: { http: HttpClient; signal?: AbortSignal },
+  options: { http: HttpClient; signal?: AbortSignal; tenant: string },
 ): Promise<Userinfo> {
   if (!userinfoEndpoint)
     throw verificationFailed('The provider names no userinfo endpoint in its discovery.');
+  // Checked at discovery (oauth/providerUrls.ts); again here, by the same rule, for an endpoint read
+  // back from a session (one saved by an older hflogin may name any URL): never http from https.
+  const problem = providerUrlProblem('userinfo_endpoint', userinfoEndpoint, options.tenant);
+  if (problem) throw verificationFailed(`Refusing to send the access token to ${problem}.`);
   const url = new URL(userinfoEndpoint);
-  // Checked at discovery (oauth/providerUrls.ts); again here for an endpoint read back from a session.
-  if (url.protocol !== 'https:' && !insecureAllowed(url)) {
-    throw verificationFailed(`Refusing to send the access token to ${url.href}: it is not https://.`);
-  }
   let response;
   try {
     response = await getWithTimeout(

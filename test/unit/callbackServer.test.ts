@@ -158,6 +158,22 @@ describe('loopback callback server', () => {
     }
   });
 
+  it('answers a request target URL cannot parse (//[) with 400 and keeps serving', async () => {
+    const server = await startCallbackServer({ port: 0, start, filter: () => ({ take: true }) });
+    try {
+      for (const path of ['//[', '//[/callback?code=c&state=s', '/%', '//x:99999/']) {
+        const answer = await get(server.port, path).catch(() => ({ status: 0 }));
+        expectRefused(`loopback request target ${path}`, answer.status === 400 || answer.status === 404);
+      }
+      // Still up: the genuine callback is taken.
+      const genuine = get(server.port, '/callback?code=c&state=s');
+      await (await server.callback).respond({ status: 200, html: successPage('alice') });
+      expect((await genuine).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('escapes provider text on the error page', () => {
     const html = errorPage('<script>alert(1)</script> & "quotes"');
     expect(html).not.toContain('<script>');

@@ -110,7 +110,10 @@ describe('fetchUserinfo (the one userinfo)', () => {
 
   it('GETs the endpoint with the bearer token and returns the claims about the subject', async () => {
     const http = fakeHttp({ body: json({ sub: 'u1', name: 'Ada' }) });
-    expect(await fetchUserinfo(me, 'at', 'u1', { http })).toEqual({ sub: 'u1', name: 'Ada' });
+    expect(await fetchUserinfo(me, 'at', 'u1', { http, tenant: 'https://tenant.logto.app' })).toEqual({
+      sub: 'u1',
+      name: 'Ada',
+    });
     expect(http.urls).toEqual([me]);
   });
 
@@ -121,17 +124,27 @@ describe('fetchUserinfo (the one userinfo)', () => {
     ['not JSON', { body: Buffer.from('nope') }, 'verification_failed', ExitCode.failed, false],
     ['another sub', { body: json({ sub: 'u2' }) }, 'verification_failed', ExitCode.failed, false],
   ] as const)('%s → %s', async (_name, response, code, exitCode, refused) => {
-    const failure = await fetchUserinfo(me, 'at', 'u1', { http: fakeHttp(response) }).catch((error) => error);
+    const failure = await fetchUserinfo(me, 'at', 'u1', {
+      http: fakeHttp(response),
+      tenant: 'https://tenant.logto.app',
+    }).catch((error) => error);
     expect(failure).toMatchObject({ code, exitCode });
     expect(isTokenRefused(failure)).toBe(refused);
   });
 
   it('never sends the token over plain http to another host, nor without an endpoint', async () => {
     const http = fakeHttp({ body: json({ sub: 'u1' }) });
-    await expect(fetchUserinfo('http://tenant.example/oidc/me', 'at', 'u1', { http })).rejects.toMatchObject({
+    await expect(
+      fetchUserinfo('http://tenant.example/oidc/me', 'at', 'u1', {
+        http,
+        tenant: 'https://tenant.logto.app',
+      }),
+    ).rejects.toMatchObject({
       code: 'verification_failed',
     });
-    await expect(fetchUserinfo(undefined, 'at', 'u1', { http })).rejects.toMatchObject({
+    await expect(
+      fetchUserinfo(undefined, 'at', 'u1', { http, tenant: 'https://tenant.logto.app' }),
+    ).rejects.toMatchObject({
       code: 'verification_failed',
     });
     expect(http.urls).toEqual([]);

@@ -159,10 +159,18 @@ describe('plain http per URL, not per tenant', () => {
     expect(insecureAllowed('not a url')).toBe(false);
   });
 
-  it('never sends the access token to a non-https userinfo endpoint read back from a session', async () => {
+  it('never sends the access token to a userinfo endpoint read back from a session that breaks the rule', async () => {
     const http = documentHttp({ sub: 'u1' });
-    for (const endpoint of ['file://localhost/etc/passwd', 'http://evil.example/me']) {
-      const refused = await fetchUserinfo(endpoint, 'token', 'u1', { http }).then(
+    for (const endpoint of [
+      'file://localhost/etc/passwd',
+      'http://evil.example/me',
+      // An older session for an https tenant naming a plain-http listener on this machine.
+      'http://127.0.0.1:8080/me',
+    ]) {
+      const refused = await fetchUserinfo(endpoint, 'token', 'u1', {
+        http,
+        tenant: 'https://tenant.logto.app',
+      }).then(
         () => false,
         (error: unknown) =>
           error instanceof HfloginError && /Refusing to send the access token/.test(error.message),

@@ -19,7 +19,8 @@ import { expectRefused } from '../helpers/hostile.js';
 
 /** What a terminal would act on. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point.
-const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const unsafe =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function capture(isTTY = false): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
   const stream = Object.assign(new PassThrough(), { isTTY });
@@ -49,6 +50,9 @@ describe('terminalSafe: the one sanitiser of terminal text', () => {
       '\\u202a\\u202b\\u202c\\u202d\\u202e',
     ],
     ['bidi isolates (U+2066–U+2069)', '\u2066\u2067\u2068\u2069', '\\u2066\\u2067\\u2068\\u2069'],
+    ['bidi marks (U+200E, U+200F, U+061C)', 'admin\u200e\u200f\u061c', 'admin\\u200e\\u200f\\u061c'],
+    ['line and paragraph separators (U+2028, U+2029)', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
+    ['zero-width space and byte-order mark (U+200B, U+FEFF)', 'ali\u200bce\ufeff', 'ali\\u200bce\\ufeff'],
   ])('spells out %s', (name, raw, shown) => {
     const out = terminalSafe(raw);
     expect(out).toBe(shown);
@@ -56,7 +60,7 @@ describe('terminalSafe: the one sanitiser of terminal text', () => {
   });
 
   it('keeps newline, tab and every printable character (Thai, emoji, the spinner, QR blocks, U+00A0)', () => {
-    const text = 'line 1\n\tสมชาย ใจดี 🤗 ✓ ✗ ⠋ ▀▄█ é\u00a0— “quoted” \\u001b';
+    const text = 'line 1\n\tสมชาย ใจดี 🤗 👩\u200d👩\u200d👧 ✓ ✗ ⠋ ▀▄█ é\u00a0— “quoted” \\u001b';
     expect(terminalSafe(text)).toBe(text);
   });
 

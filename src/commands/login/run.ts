@@ -143,7 +143,7 @@ async function saveSession(
     result.provider.as.userinfo_endpoint,
     tokens.access_token,
     result.subject,
-    { http: deps.http, signal: deps.signal },
+    { http: deps.http, signal: deps.signal, tenant: login.endpoint },
   );
   const session = sessionFromSignIn(result, userinfo, login.endpoint, deps.now());
   // By the session's owner, under the profile's lock: a refresh finishing in another process

@@ -30,6 +30,7 @@ export async function runWhoami(options: WhoamiOptions, deps: CommandDeps): Prom
     return fetchUserinfo(endpoint, session.accessToken, session.user.id, {
       http: deps.http,
       signal: deps.signal,
+      tenant: session.endpoint,
     });
   };
   let { session } = await owner.accessToken();
