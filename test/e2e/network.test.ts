@@ -96,10 +96,11 @@ describe('TLS with a private CA, and a real proxy', () => {
         const port = new URL(emulator.endpoint).port;
         const tunnels = proxy.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.2:${port}`, 'g')) ?? [];
         console.log(`[proxy] ${tunnels.length} tunnels through tinyproxy to the emulator`);
-        // Discovery, refresh, JWKS (ID token signature), userinfo: all through the proxy. Each process
-        // has one proxy agent, which keeps its tunnel open: one tunnel per process, and every
-        // connection the emulator accepted meanwhile was one of them.
-        expect(tunnels.length).toBe(2);
+        // Discovery, refresh, JWKS (ID token signature), userinfo: all 4 requests through the proxy.
+        // Each process has one proxy agent, which keeps its tunnel open while the server keeps the
+        // connection alive (how many tunnels that takes depends on the server's keep-alive timer
+        // under load: 2 on a quiet machine, 3 seen in CI): every connection the emulator accepted
+        // meanwhile was one of tinyproxy's tunnels.
         expect(emulator.stats.connections - before.connections).toBe(tunnels.length);
         expect(emulator.stats.requests - before.requests).toBe(4);
         expect(

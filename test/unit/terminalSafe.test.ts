@@ -18,8 +18,8 @@ import { errorPage, successPage } from '../../src/loopback/pages.js';
 import { expectRefused } from '../helpers/hostile.js';
 
 /** What a terminal would act on. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point.
 const unsafe =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point.
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function capture(isTTY = false): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
