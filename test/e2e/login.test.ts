@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
 import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
-import { isolatedProfile, runHflogin, type HfloginRun } from '../helpers/hfloginProcess.js';
+import {
+  isolatedProfile,
+  recordedBrowserArgv,
+  runHflogin,
+  type HfloginRun,
+} from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
@@ -46,9 +51,9 @@ describe.skipIf(chromium.skip || keychain.skip)('login, whoami, logout end to en
     await expect
       .poll(() => run.stderr())
       .toMatch(/Waiting for the sign-in|Not opening a browser|Could not open/);
-    const opened = existsSync(isolated.browserLog)
-      ? (JSON.parse(readFileSync(isolated.browserLog, 'utf8').trim().split('\n')[0]!) as string[])[0]
-      : undefined;
+    const opened = /Not opening a browser|Could not open/.test(run.stderr())
+      ? undefined
+      : (await recordedBrowserArgv(isolated.browserLog))[0];
     await browser.page.goto(opened ?? (await run.signInUrl).href);
     await browser.page.click(`#hf-user-${user}`);
   }

@@ -1,11 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
 import { chromiumAvailability, useChromium } from '../helpers/chromium.js';
-import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
+import {
+  hfloginBin,
+  isolatedProfile,
+  recordBrowser,
+  recordedBrowserArgv,
+} from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
@@ -96,8 +100,7 @@ describe.skipIf(chromium.skip || tmux.skip)(
 
     /** What the recorder $BROWSER was given (it runs detached, so its file may come a moment later). */
     async function recordedBrowserUrl(): Promise<string> {
-      await expect.poll(() => existsSync(isolated.browserLog)).toBe(true);
-      return (JSON.parse(readFileSync(isolated.browserLog, 'utf8').trim()) as [string])[0];
+      return (await recordedBrowserArgv(isolated.browserLog))[0]!;
     }
 
     const storedSession = async () => {

@@ -9,9 +9,7 @@
  * from argv (his own, when argv has none), and with no state. Prints one JSON line: what argv held
  * and the loopback's statuses.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-
+import { recordedBrowserArgv } from './hfloginProcess.js';
 import { browseToCallback } from './httpUserAgent.js';
 
 const [browserLog, issuer, appId] = process.argv.slice(2);
@@ -20,8 +18,7 @@ if (!browserLog || !issuer || !appId) {
   process.exit(2);
 }
 
-while (!existsSync(browserLog)) await sleep(20);
-const argv = JSON.parse(readFileSync(browserLog, 'utf8').trim().split('\n')[0]!) as string[];
+const argv = await recordedBrowserArgv(browserLog, 60_000);
 const seen = new URL(argv[0]!);
 const loopback = `${seen.origin}/callback`;
 const stateFromArgv = seen.searchParams.get('state');

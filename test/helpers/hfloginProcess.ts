@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +69,19 @@ export function isolatedProfile(): {
     profile,
     env: { HFLOGIN_CONFIG_DIR: configDir, HFLOGIN_PROFILE: profile, HFLOGIN_TEST_BROWSER_LOG: browserLog },
   };
+}
+
+/**
+ * The arguments the recorder $BROWSER was started with (its first run): it runs detached, so its
+ * log may appear a moment after hflogin says it opened a browser, and be empty for an instant
+ * before its line is written.
+ */
+export async function recordedBrowserArgv(browserLog: string, timeoutMs = 10_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = existsSync(browserLog) ? readFileSync(browserLog, 'utf8').split('\n') : [];
+    if (lines.length >= 2) return JSON.parse(lines[0]!) as string[];
+    if (Date.now() > deadline) throw new Error(`the recorder $BROWSER wrote nothing to ${browserLog}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
