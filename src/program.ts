@@ -5,8 +5,9 @@ import type { CommandDeps } from './commands/deps.js';
 import { commandTree } from './commands/commandTree.js';
 import type { OnCommand } from './commands/register.js';
 import { redact } from './io/debug.js';
-import { ExitCode, HfloginError } from './io/errors.js';
-import { writeLine, writeText } from './io/terminal.js';
+import { ErrorCode } from './io/errorCodes.js';
+import { errorJson, ExitCode, HfloginError, isReportedInJson } from './io/errors.js';
+import { writeJson, writeLine, writeText } from './io/terminal.js';
 
 export type CliDeps = CommandDeps;
 
@@ -51,9 +52,16 @@ function parse(definition: CommandDefinition<never>, line: ParsedLine): never {
 /** Parses and runs one command line; resolves to the exit code. */
 export async function runProgram(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = buildProgram(deps, async (definition, line) => {
-    const options = parse(definition, line);
-    const run = await definition.load!();
-    await run(options, deps);
+    try {
+      const options = parse(definition, line);
+      const run = await definition.load!();
+      await run(options, deps);
+    } catch (error) {
+      // --json: one document on stdout, always; on failure, the error (the human text is on stderr).
+      if (line.flags.json === true && !isReportedInJson(error))
+        writeJson(deps.stdout, errorJson(asHfloginError(error)));
+      throw error;
+    }
   });
   try {
     // No command is a usage error: show what there is, on stderr.
@@ -63,6 +71,18 @@ export async function runProgram(argv: readonly string[], deps: CliDeps): Promis
   } catch (error) {
     return exitCodeFor(error, deps, argv.includes('--debug'));
   }
+}
+
+/** Any failure as hflogin reports it: an unexpected one is `unexpected`, exit 1. */
+function asHfloginError(error: unknown): HfloginError {
+  if (error instanceof HfloginError) return error;
+  return new HfloginError(
+    `unexpected failure: ${redact(error instanceof Error ? error.message : String(error))}`,
+    {
+      code: ErrorCode.unexpected,
+      exitCode: ExitCode.failed,
+    },
+  );
 }
 
 function exitCodeFor(error: unknown, deps: CliDeps, debug: boolean): number {

@@ -43,3 +43,28 @@ export class HfloginError extends Error {
 export function usageError(message: string, hint?: string): HfloginError {
   return new HfloginError(message, { code: ErrorCode.usage, exitCode: ExitCode.usage, hint });
 }
+
+/** What a `--json` command prints on stdout when it fails (schemaVersion 1): one document, always. */
+export interface ErrorJson {
+  schemaVersion: 1;
+  error: { code: string; message: string; hint: string | null; exitCode: number };
+}
+
+const alreadyInJson = new WeakSet<object>();
+
+/** Marks an error whose command already said it in its own `--json` document (login's events, logout --all). */
+export function reportedInJson<T extends object>(error: T): T {
+  alreadyInJson.add(error);
+  return error;
+}
+
+export function isReportedInJson(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && alreadyInJson.has(error);
+}
+
+export function errorJson(error: HfloginError): ErrorJson {
+  return {
+    schemaVersion: 1,
+    error: { code: error.code, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode },
+  };
+}

@@ -43,7 +43,12 @@ describe('directories and files another user could change', () => {
     chmodSync(host.root, 0o777);
     const run = hflogin(host, ['whoami', '--json']);
     const exit = await run.exit;
-    expectRefused('parent directory writable by everyone, not sticky', exit === 2 && run.stdout() === '');
+    // --json: stdout holds only the error (no session data), as one JSON document.
+    const answer = JSON.parse(run.stdout()) as { error?: { code?: string } };
+    expectRefused(
+      'parent directory writable by everyone, not sticky',
+      exit === 2 && answer.error?.code === 'unsafe_permissions' && !run.stdout().includes('alice'),
+    );
     expect(run.stderr()).toContain(
       `Error: The directory ${host.root}, on the way to the config directory ${host.configDir}, is writable by everyone and not sticky (mode 0777)`,
     );

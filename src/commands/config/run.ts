@@ -39,12 +39,18 @@ export async function runConfigSet(
 ): Promise<void> {
   const settings = await profileName(options, deps);
   const key = keys[options.key];
-  await updateProfile(settings.configDir, settings.profile, { [key.field]: key.parse(options.value) });
+  const value = key.parse(options.value);
+  await updateProfile(settings.configDir, settings.profile, { [key.field]: value });
+  // --json: what was done, by the CLI's own key names (schemaVersion 1).
+  if (options.json)
+    writeJson(deps.stdout, { schemaVersion: 1, profile: settings.profile, set: { [options.key]: value } });
 }
 
 export async function runConfigUnset(options: SettingOptions, deps: CommandDeps): Promise<void> {
   const settings = await profileName(options, deps);
   await unsetProfileKeys(settings.configDir, settings.profile, [keys[options.key].field]);
+  if (options.json)
+    writeJson(deps.stdout, { schemaVersion: 1, profile: settings.profile, unset: options.key });
 }
 
 export async function runConfigList(options: ConfigOptions, deps: CommandDeps): Promise<void> {

@@ -5,7 +5,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { resolveSettings } from '../../config/settings.js';
 import { browserAvailability, type HostFacts } from '../../io/browserAvailability.js';
 import { paint } from '../../io/colour.js';
-import { ExitCode, HfloginError } from '../../io/errors.js';
+import { ExitCode, HfloginError, reportedInJson } from '../../io/errors.js';
 import { styled, writeJson, writeLine } from '../../io/terminal.js';
 import { issuerOf } from '../../logto/issuer.js';
 import { fetchDiscovery } from '../../oauth/discovery.js';
@@ -314,7 +314,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
     }
   }
   if (!ok) {
-    throw new HfloginError(
+    const failed = new HfloginError(
       `${checks.filter((check) => !check.ok).length} of ${checks.length} checks failed.`,
       {
         code: ErrorCode.doctorFailed,
@@ -322,5 +322,7 @@ export async function runDoctor(options: DoctorOptions, deps: CommandDeps): Prom
         hint: 'Each failed check above says how to fix it.',
       },
     );
+    // With --json the report above is the one document: `ok: false` and each check say it.
+    throw options.json ? reportedInJson(failed) : failed;
   }
 }

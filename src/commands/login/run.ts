@@ -1,6 +1,6 @@
 import { updateProfile } from '../../config/profiles.js';
 import { debugLog, type DebugLog } from '../../io/debug.js';
-import { ExitCode, HfloginError } from '../../io/errors.js';
+import { ExitCode, HfloginError, reportedInJson } from '../../io/errors.js';
 import { startSpinner } from '../../io/spinner.js';
 import { writeLine } from '../../io/terminal.js';
 import { displayName } from '../../logto/profile.js';
@@ -51,7 +51,8 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     await keepSession(result, login, owner, run);
   } catch (error) {
     emitError(error, run.emit);
-    throw error;
+    // With --json, its `error` event is the failure's JSON: the program prints no second document.
+    throw options.json && typeof error === 'object' && error !== null ? reportedInJson(error) : error;
   }
 }
 

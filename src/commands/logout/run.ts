@@ -1,6 +1,7 @@
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
-import { writeLine } from '../../io/terminal.js';
+import { reportedInJson } from '../../io/errors.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import { interrupted } from '../../io/wait.js';
 import { audienceOfKey, describeAudience } from '../../session/audience.js';
 import type { StoredSession } from '../../session/session.js';
@@ -10,6 +11,18 @@ import { everyProfile, profileSession } from '../profileSession.js';
 export interface LogoutOptions {
   profile?: string;
   all?: boolean;
+  json?: boolean;
+}
+
+/** What `logout --json` says of each profile (schemaVersion 1). */
+export interface LogoutProfileJson {
+  profile: string;
+  /** none: nothing was stored; revoked: revoked at Logto and removed; removed-unrevoked: removed, the revocation failed; removed-unreadable: a damaged session removed; failed: see `error`. */
+  outcome: 'none' | 'revoked' | 'removed-unrevoked' | 'removed-unreadable' | 'failed';
+  endpoint: string | null;
+  /** The API-resource and organization JWTs a revocation cannot reach, with their expiry. */
+  stillValid: Array<{ audience: string; expiresAt: string }>;
+  error: { code: string; message: string; exitCode: number } | null;
 }
 
 /**
@@ -20,23 +33,33 @@ export interface LogoutOptions {
  */
 export async function runLogout(options: LogoutOptions, deps: CommandDeps): Promise<void> {
   const active = await resolveSettings({ profile: options.profile }, deps.env);
+  const results: LogoutProfileJson[] = [];
+  const failures: HfloginError[] = [];
   if (!options.all) {
-    await logoutProfile(active.profile, deps, deps.env, false);
+    results.push(await logoutProfile(active.profile, deps, deps.env, false));
   } else {
     // Every profile of this config directory, whatever tenant is in force; one that fails (its
     // keychain locked, say) does not keep the others signed in.
-    const failures: HfloginError[] = [];
     for (const { name, env } of await everyProfile(active, deps.env)) {
       try {
-        await logoutProfile(name, deps, env, true);
+        results.push(await logoutProfile(name, deps, env, true));
       } catch (error) {
         if (!(error instanceof HfloginError) || error.exitCode === ExitCode.interrupted) throw error;
         writeLine(deps.stderr, `Profile "${name}": ${error.message}`);
         failures.push(error);
+        results.push({
+          profile: name,
+          outcome: 'failed',
+          endpoint: null,
+          stillValid: [],
+          error: { code: error.code, message: error.message, exitCode: error.exitCode },
+        });
       }
     }
-    if (failures.length > 0) throw failures[0];
   }
+  // One document for the whole run; a failure of `logout --all` is in it, so it is not repeated.
+  if (options.json) writeJson(deps.stdout, { schemaVersion: 1, profiles: results });
+  if (failures.length > 0) throw options.json ? reportedInJson(failures[0]!) : failures[0];
   // Ctrl+C stopped the revocation; the session was still removed from this machine.
   if (deps.signal.aborted) throw interrupted();
 }
@@ -46,32 +69,41 @@ async function logoutProfile(
   deps: CommandDeps,
   env: NodeJS.ProcessEnv,
   anyTenant: boolean,
-): Promise<void> {
+): Promise<LogoutProfileJson> {
   const { owner } = await profileSession({ profile }, deps, env);
   const outcome = await owner.signOut({ anyTenant });
+  const result: LogoutProfileJson = {
+    profile,
+    outcome: outcome.kind,
+    endpoint:
+      outcome.kind === 'none' || outcome.kind === 'removed-unreadable' ? null : outcome.session.endpoint,
+    stillValid: outcome.kind === 'revoked' ? outlivingRevocation(outcome.session, deps.now()) : [],
+    error: null,
+  };
   switch (outcome.kind) {
     case 'none':
       writeLine(deps.stderr, `Not signed in (profile "${profile}"); nothing to do.`);
-      return;
+      return result;
     case 'removed-unreadable':
       writeLine(deps.stderr, 'Removed an unreadable session from this machine (it could not be revoked).');
-      return;
+      return result;
     case 'revoked':
       writeLine(
         deps.stderr,
         `Signed out of ${new URL(outcome.session.endpoint).host} (profile "${profile}"): the session was revoked and removed from this machine.`,
       );
-      for (const { audience, expiresAt } of outlivingRevocation(outcome.session, deps.now()))
+      for (const { audience, expiresAt } of result.stillValid)
         writeLine(
           deps.stderr,
           `Tokens for ${audience} stay valid until ${expiresAt} (JWTs cannot be revoked).`,
         );
-      return;
+      return result;
     case 'removed-unrevoked':
       writeLine(
         deps.stderr,
         `Removed the session from this machine, but could not revoke it at ${new URL(outcome.session.endpoint).host} (${outcome.reason}); the grant may still be live until it expires.`,
       );
+      return result;
   }
 }
 

@@ -1,5 +1,5 @@
 import { resolveSettings } from '../../config/settings.js';
-import { ExitCode, HfloginError } from '../../io/errors.js';
+import { ExitCode, HfloginError, reportedInJson } from '../../io/errors.js';
 import { writeJson, writeLine } from '../../io/terminal.js';
 import { displayName } from '../../logto/profile.js';
 import type { SessionState } from '../../session/freshness.js';
@@ -93,7 +93,8 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
   } else {
     for (const profile of profiles) writeLine(deps.stdout, describe(profile));
   }
-  if (activeError) throw activeError;
+  // With --json the document above already says it (the active profile's state and problem).
+  if (activeError) throw options.json ? reportedInJson(activeError) : activeError;
 }
 
 function describe(profile: ProfileStatus): string {
