@@ -66,11 +66,50 @@ export async function runProgram(argv: readonly string[], deps: CliDeps): Promis
   try {
     // No command is a usage error: show what there is, on stderr.
     if (argv.length === 0) program.help({ error: true });
+    const unknown = unknownHelpTopic(argv, program);
+    if (unknown) throw unknown;
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
     return exitCodeFor(error, deps, argv.includes('--debug'));
   }
+}
+
+/**
+ * `hflogin help <topic>` for a topic that is no command: commander would print the whole help and
+ * exit 0; say it is unknown, with the nearest command names, as a usage error.
+ */
+function unknownHelpTopic(argv: readonly string[], program: Command): HfloginError | undefined {
+  if (argv[0] !== 'help' || argv[1] === undefined || argv[1].startsWith('-')) return undefined;
+  const names = program.commands.map((command) => command.name());
+  if (names.includes(argv[1])) return undefined;
+  const near = names.filter(
+    (name) => editDistance(name, argv[1]!) <= 2 || name.startsWith(argv[1]!.slice(0, 2)),
+  );
+  return new HfloginError(`No help for "${argv[1]}": there is no such command.`, {
+    code: ErrorCode.usage,
+    exitCode: ExitCode.usage,
+    hint:
+      near.length > 0
+        ? `Did you mean ${near.map((name) => `hflogin help ${name}`).join(' or ')}?`
+        : 'Run hflogin --help to see every command.',
+  });
+}
+
+/** Levenshtein distance, for suggesting a command name. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Any failure as hflogin reports it: an unexpected one is `unexpected`, exit 1. */

@@ -19,7 +19,9 @@ export function commandTree(onCommand: OnCommand): Command {
     .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'diagnostics on stderr (secrets redacted)')
-    .option('--no-color', 'no colour in output');
+    .option('--no-color', 'no colour in output')
+    // Each command's help lists the global options too (`login --help` mentions --json).
+    .configureHelp({ showGlobalOptions: true });
   registerCommands(program, commands, onCommand);
   return program;
 }

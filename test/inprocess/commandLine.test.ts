@@ -40,4 +40,25 @@ describe('the command line', () => {
     expect(await help.exit).toBe(0);
     expect(help.stdout()).toContain('Examples:');
   });
+
+  it('help for a command that does not exist says so, with the nearest names (exit 2)', async () => {
+    const typo = hflogin(fakeHost(), ['help', 'logn']);
+    expect(await typo.exit).toBe(2);
+    expect(typo.stderr()).toContain('Error: No help for "logn": there is no such command.');
+    expect(typo.stderr()).toContain('Hint: Did you mean hflogin help login or hflogin help logout?');
+    expect(typo.stdout()).toBe('');
+    const nothing = hflogin(fakeHost(), ['help', 'nope']);
+    expect(await nothing.exit).toBe(2);
+    expect(nothing.stderr()).toContain('Hint: Run hflogin --help to see every command.');
+  });
+
+  it("each command's help lists the global options too", async () => {
+    for (const command of ['login', 'whoami', 'token', 'logout', 'doctor']) {
+      const help = hflogin(fakeHost(), [command, '--help']);
+      expect(await help.exit).toBe(0);
+      const globals = help.stdout().split('Global Options:')[1] ?? '';
+      for (const flag of ['--profile <name>', '--json', '--debug', '--no-color'])
+        expect(globals).toContain(flag);
+    }
+  });
 });
