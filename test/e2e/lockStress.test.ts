@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { withSessionLock } from '../../src/session/sessionLock.js';
 import { realMachine } from '../helpers/realMachine.js';
+import { bundleHelper } from '../helpers/bundleHelper.js';
 
 const contenders = 80;
 /** A quarter SIGKILL themselves while holding the lock. */
@@ -17,18 +16,7 @@ const victims = contenders / 4;
 let script = '';
 
 beforeAll(async () => {
-  // Bundled once: a plain node process starts in ~50 ms where tsx would take ~300 ms.
-  script = join(mkdtempSync(join(tmpdir(), 'hflogin-contender-')), 'lockContender.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../helpers/lockContender.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    // As in the real build: the keychain's native addon is loaded from node_modules, never bundled.
-    external: ['@napi-rs/keyring'],
-    outfile: script,
-    logLevel: 'silent',
-  });
+  script = await bundleHelper('lockContender');
 });
 
 interface Exit {

@@ -1,11 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { parseSession } from '../../src/session/session.js';
@@ -14,20 +9,13 @@ import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { expectRefused } from '../helpers/hostile.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
+import { bundleHelper } from '../helpers/bundleHelper.js';
 
 const chromium = chromiumAvailability();
 
 let attacker = '';
 beforeAll(async () => {
-  attacker = join(mkdtempSync(join(tmpdir(), 'hflogin-attacker-')), 'csrfAttacker.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../helpers/csrfAttacker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: attacker,
-    logLevel: 'silent',
-  });
+  attacker = await bundleHelper('csrfAttacker');
 });
 
 /**

@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
-import type { HttpClient } from '../../src/io/httpClient.js';
-import type { RawResponse } from '../../src/io/rawRequest.js';
 import { discoverIssuer, fetchDiscovery } from '../../src/oauth/discovery.js';
 import { fetchUserinfo, isTokenRefused } from '../../src/oauth/userinfo.js';
+import { fakeHttp } from '../helpers/fakeHttp.js';
 
 const endpoint = 'https://tenant.logto.app';
 const issuer = 'https://tenant.logto.app/oidc';
-
-/** An HTTP client that answers every request with `answer` (or fails with it), recording the URLs. */
-function fakeHttp(answer: Partial<RawResponse> | Error): HttpClient & { urls: string[] } {
-  const urls: string[] = [];
-  return {
-    urls,
-    timeoutMs: 1_000,
-    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: '' },
-    proxyFor: () => undefined,
-    fetch: () => Promise.reject(new Error('discovery does not use fetch')),
-    async request(url) {
-      urls.push(url.href);
-      if (answer instanceof Error) throw answer;
-      return { status: 200, statusText: 'OK', rawHeaders: [], body: Buffer.from(''), ...answer };
-    },
-  };
-}
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 let clock = 1_000_000;

@@ -2,29 +2,16 @@ import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 
 import { ExitCode, HfloginError } from '../../src/io/errors.js';
-import type { HttpClient } from '../../src/io/httpClient.js';
-import type { RawResponse } from '../../src/io/rawRequest.js';
 import { fetchDiscovery } from '../../src/oauth/discovery.js';
 import { discover, requestOptions } from '../../src/oauth/provider.js';
 import { checkVerificationUris, insecureAllowed } from '../../src/oauth/providerUrls.js';
 import { fetchUserinfo } from '../../src/oauth/userinfo.js';
+import { fakeHttp } from '../helpers/fakeHttp.js';
 import { expectRefused } from '../helpers/hostile.js';
 
 /** An HTTP client whose every GET is answered with `document` as JSON, recording the URLs asked. */
-function documentHttp(document: Record<string, unknown>): HttpClient & { urls: string[] } {
-  const urls: string[] = [];
-  return {
-    urls,
-    timeoutMs: 1_000,
-    proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: '' },
-    proxyFor: () => undefined,
-    fetch: () => Promise.reject(new Error('nothing but discovery may be asked')),
-    async request(url): Promise<RawResponse> {
-      urls.push(url.href);
-      return { status: 200, statusText: 'OK', rawHeaders: [], body: Buffer.from(JSON.stringify(document)) };
-    },
-  };
-}
+const documentHttp = (document: Record<string, unknown>) =>
+  fakeHttp({ body: Buffer.from(JSON.stringify(document)) });
 
 const now = () => 1_000_000;
 
