@@ -2,7 +2,7 @@ import { configDirScope } from '../config/paths.js';
 import type { StorageKind } from '../config/profiles.js';
 import { HfloginError } from '../io/errors.js';
 import type { RandomBytes } from '../io/machine.js';
-import { storageUnavailable } from './errors.js';
+import { keychainModuleUnavailable } from './errors.js';
 import { FileStore } from './fileStore.js';
 import { KeychainStore } from './keychainStore.js';
 import { napiKeyringBackend } from './napiKeyring.js';
@@ -22,6 +22,6 @@ export async function openStore(
     // The single binary's addon cache is another user's to change: exit 2, naming it and the fix.
     if (error instanceof HfloginError) throw error;
     // The native addon itself failed to load (unsupported platform, damaged install).
-    throw storageUnavailable('OS keychain', error);
+    throw keychainModuleUnavailable(error);
   }
 }

@@ -6,7 +6,7 @@ import type { CommandDeps } from '../../src/commands/deps.js';
 import { configDirScope } from '../../src/config/paths.js';
 import type { BrowserResult } from '../../src/io/browser.js';
 import { createHttpClient } from '../../src/io/httpClient.js';
-import { storageUnavailable } from '../../src/storage/errors.js';
+import { keychainModuleUnavailable } from '../../src/storage/errors.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
 import { openStore } from '../../src/storage/openStore.js';
 import { signInInBrowser } from './httpUserAgent.js';
@@ -172,7 +172,7 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
     openStore: async (kind, dir) => {
       // As src/storage/openStore.ts does, with the fake keychain for the OS's.
       if (kind === 'file') return openStore(kind, dir, env);
-      if (keychainAddonFails) throw storageUnavailable('OS keychain', keychainAddonFails);
+      if (keychainAddonFails) throw keychainModuleUnavailable(keychainAddonFails);
       return new KeychainStore(keyring, configDirScope(dir));
     },
     ...overrides,

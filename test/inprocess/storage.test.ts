@@ -8,8 +8,12 @@ import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
 
 /** What @napi-rs/keyring's loader throws where libsecret is missing. */
 const addonFailure = new Error('libsecret-1.so.0: cannot open shared object file');
+const addonProblem =
+  "The OS keychain cannot be used: hflogin's keychain module could not be loaded (libsecret-1.so.0: cannot open shared object file).";
 const keychainHint =
-  'Hint: Unlock or start your keychain (on Linux: a Secret Service such as gnome-keyring), or keep the session in a 0600 file with --storage file (HFLOGIN_STORAGE=file).';
+  'Hint: Reinstall hflogin, or keep the session in a 0600 file: --storage file (this time; HFLOGIN_STORAGE=file) or hflogin config set storage file (from now on).';
+const lockedHint =
+  'Hint: Unlock the keyring first (gnome-keyring-daemon --unlock, or Passwords and Keys on the desktop), or keep the session in a 0600 file: --storage file (this time; HFLOGIN_STORAGE=file) or hflogin config set storage file (from now on).';
 
 /** Storage that cannot be used: exit 6, naming it and the way out, and nothing else lost. */
 describe('storage that cannot be used', () => {
@@ -69,13 +73,13 @@ describe('storage that cannot be used', () => {
         state: 'storage-unavailable',
         accessTokenExpiresAt: null,
         storage: 'keychain',
-        problem: `The OS keychain cannot be used: ${addonFailure.message}`,
+        problem: addonProblem,
       },
     ]);
     const human = hflogin(host, ['status'], { keychainAddonFails: addonFailure });
     expect(await human.exit).toBe(6);
     expect(human.stdout()).toBe(
-      `* ${host.profile}  ${new URL(emulator.endpoint).host}  —  storage-unavailable  [keychain]  The OS keychain cannot be used: ${addonFailure.message}\n`,
+      `* ${host.profile}  ${new URL(emulator.endpoint).host}  —  storage-unavailable  [keychain]  ${addonProblem}\n`,
     );
     expect(human.stderr()).toContain(keychainHint);
   });
@@ -89,10 +93,10 @@ describe('storage that cannot be used', () => {
     expect(await run.exit).toBe(6);
     expect(run.stderr()).toBe(
       [
-        'Profile "a-locked": The OS keychain cannot be used: Platform failure: the collection is locked',
+        'Profile "a-locked": The OS keychain cannot be used: the keyring is locked.',
         `Signed out of ${new URL(emulator.endpoint).host} (profile "b-other"): the session was revoked and removed from this machine.`,
-        'Error: The OS keychain cannot be used: Platform failure: the collection is locked',
-        keychainHint,
+        'Error: The OS keychain cannot be used: the keyring is locked.',
+        lockedHint,
         '',
       ].join('\n'),
     );

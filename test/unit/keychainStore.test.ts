@@ -64,14 +64,14 @@ describe('keychain store', () => {
     await expect(store.load('default')).rejects.toMatchObject({ exitCode: ExitCode.notSignedIn });
   });
 
-  it('turns keychain failures into exit 6 with the keychain’s own reason and the --storage file hint', async () => {
+  it('turns keychain failures into exit 6 with the reason in words and the --storage file hint', async () => {
     const keyring = new MemoryKeyring();
-    keyring.failWith = new Error('Platform secure storage failure: the collection is locked');
+    keyring.failWith = new Error("Couldn't access platform storage: Secret Service: object locked");
     const store = new KeychainStore(keyring);
     const failure = await store.check().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HfloginError);
     expect(failure).toMatchObject({ exitCode: ExitCode.storage });
-    expect((failure as HfloginError).message).toContain('the collection is locked');
+    expect((failure as HfloginError).message).toBe('The OS keychain cannot be used: the keyring is locked.');
     expect((failure as HfloginError).hint).toContain('--storage file');
   });
 
