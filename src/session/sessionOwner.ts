@@ -213,11 +213,6 @@ export class SessionOwner {
     }
   }
 
-  /** Resolves when the session can be stored; exit 6 with the keychain's reason otherwise. */
-  checkStorage(): Promise<void> {
-    return this.deps.storage.check();
-  }
-
   /** Discovery for the session's tenant (whoami's userinfo when its endpoint was not saved). */
   discover(session: StoredSession): ReturnType<TenantProvider['discover']> {
     return this.deps.provider.discover(session);

@@ -14,6 +14,11 @@ import type { SecretStore } from './secretStore.js';
 import { storageUnavailable } from './errors.js';
 
 const sessionDirectory = 'session directory';
+
+/** Where `--storage file` keeps a profile's session: `<config dir>/sessions/<profile>.json`. */
+export function sessionFilePath(configDir: string, profile: string): string {
+  return join(configDir, 'sessions', `${profile}.json`);
+}
 const sessionFile = 'session file';
 
 /** A refusal (exit 2, src/config/ownership.ts) passes as it is; anything else is storage that cannot be used. */
@@ -42,7 +47,7 @@ export class FileStore implements SecretStore {
   }
 
   pathFor(profile: string): string {
-    return join(this.dir, `${profile}.json`);
+    return sessionFilePath(this.configDir, profile);
   }
 
   private ensureDir(): void {

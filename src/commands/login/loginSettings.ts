@@ -25,10 +25,17 @@ export interface LoginSettings {
 /**
  * The settings in force (offering the setup on a first run at a terminal), the sign-in choices
  * checked, and the tenant the chosen way of signing in needs (or a usage error naming the flags).
+ * `beforeQuestions` runs with the settings as they are, before the setup asks or saves anything:
+ * the storage check, so that a machine whose keychain cannot be used is told so first.
  */
-export async function loginSettings(options: LoginOptions, deps: CommandDeps): Promise<LoginSettings> {
+export async function loginSettings(
+  options: LoginOptions,
+  deps: CommandDeps,
+  beforeQuestions: (settings: Settings) => Promise<void>,
+): Promise<LoginSettings> {
   // The flags are checked before any question is asked: a bad --prompt is refused at once.
   signInChoices(options, undefined, deps.env);
+  await beforeQuestions(await resolveSettings(options, deps.env));
   const settings = await settingsOrFirstRunSetup(options, deps);
   const choices = signInChoices(options, settings, deps.env);
   return { settings, ...tenantFor(options, settings), deviceAppId: settings.deviceAppId, choices };

@@ -17,6 +17,7 @@ import type { CommandDeps } from '../deps.js';
 import type { LoginOptions } from './loginOptions.js';
 import { loginSettings, type LoginSettings } from './loginSettings.js';
 import { sessionFromSignIn } from './sessionFromSignIn.js';
+import { checkStorageOrOfferFile } from './storageOffer.js';
 import { sessionOwnerFor } from '../profileSession.js';
 import { ErrorCode } from '../../io/errorCodes.js';
 
@@ -31,7 +32,7 @@ interface LoginRun {
 }
 
 /**
- * `hflogin login`: settings → storage checked → discovery → a way of signing in (the browser through
+ * `hflogin login`: storage checked (the file offered) → settings (the first-run setup) → discovery → a way of signing in (the browser through
  * a loopback redirect, with paste-back and a switch to the device flow; or the device flow) → tokens
  * verified → userinfo → session saved → one line to the person. With --json, each step is an event.
  */
@@ -43,8 +44,11 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     debug: debugLog(deps.stderr, Boolean(options.debug)),
   };
   try {
-    const login = await loginSettings(options, deps);
-    const owner = await usableStorage(login, run);
+    const login = await loginSettings(options, deps, (settings) =>
+      checkStorageOrOfferFile(settings, options, deps),
+    );
+    const owner = await sessionOwnerFor(login.settings, deps);
+    run.debug(`storage ${owner.storageKind} usable; profile ${login.settings.profile}`);
     const providers = await discoverApps(login, run);
     const result = await signIn(login, providers, run);
     run.debug('tokens received; ID token signature and claims verified');
@@ -54,14 +58,6 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     // With --json, its `error` event is the failure's JSON: the program prints no second document.
     throw options.json && typeof error === 'object' && error !== null ? reportedInJson(error) : error;
   }
-}
-
-/** Storage first: if the keychain is unusable, say so before the person signs in for nothing. */
-async function usableStorage({ settings }: LoginSettings, run: LoginRun): Promise<SessionOwner> {
-  const owner = await sessionOwnerFor(settings, run.deps);
-  await owner.checkStorage();
-  run.debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
-  return owner;
 }
 
 interface Apps {
