@@ -22,6 +22,14 @@ export const defaultScopes = ['openid', offlineAccessScope, 'profile', 'email', 
  */
 export const refreshTokenPrompt = 'consent';
 
+/**
+ * `login --select-account`: `login` makes Logto authenticate afresh instead of signing the browser
+ * straight back in with its session (OIDC Core §3.1.2.1), so the person reaches Hugging Face again
+ * and can choose another account; `consent` stays, so a refresh token is still issued (verified on
+ * Logto 1.42: `prompt=login consent` is accepted and gives a refresh token).
+ */
+export const selectAccountPrompt = `login ${refreshTokenPrompt}`;
+
 /** The same rule, said to the person when a session turns out to hold no refresh token. */
 export const refreshTokenRule = `Logto issues refresh tokens with ${offlineAccessScope} and prompt=${refreshTokenPrompt}, the defaults`;
 

@@ -16,7 +16,7 @@ import { issuerOf } from '../logto/issuer.js';
  *   https tenant whose document lists an http URL, even to 127.0.0.1, is a downgrade and is refused:
  *   the person asked for TLS. `file:`, `javascript:`, `data:` and anything unparseable never pass.
  *   oauth4webapi is told to allow plain http per URL (insecureAllowed), never per tenant.
- * - Origin: the URLs a person is sent to (the authorization endpoint, in the browser; the device
+ * - Origin: the URLs a person is sent to (the authorization and end-session endpoints, in the browser; the device
  *   page, shown and QR-encoded) must be on the issuer's origin, or a hostile or compromised
  *   document could send the person to a look-alike sign-in page wearing the tenant's name. Logto's
  *   always are: its issuer is the tenant endpoint + /oidc (logto/issuer.ts), and oidc-provider, on
@@ -26,7 +26,7 @@ import { issuerOf } from '../logto/issuer.js';
  *   urlFor('code_verification')); Logto's short `/device` page is on the same host.
  */
 
-/** The discovery fields whose URLs hflogin uses (login, refresh, revocation, userinfo, the device flow). */
+/** The discovery fields whose URLs hflogin uses (login, refresh, revocation, userinfo, the device flow, logout --browser). */
 export const discoveredUrlFields = [
   'authorization_endpoint',
   'token_endpoint',
@@ -34,11 +34,13 @@ export const discoveredUrlFields = [
   'jwks_uri',
   'revocation_endpoint',
   'device_authorization_endpoint',
+  'end_session_endpoint',
 ] as const;
 
 /** The URLs a person is sent to: they must be on the issuer's origin. */
 const personFacing = new Set<string>([
   'authorization_endpoint',
+  'end_session_endpoint',
   'verification_uri',
   'verification_uri_complete',
 ]);

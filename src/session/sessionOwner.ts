@@ -2,6 +2,7 @@ import { profileFlag } from '../config/profiles.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import type { CriticalSection } from '../io/interrupt.js';
 import { interrupted } from '../io/wait.js';
+import { certainlySeparateGrants, type GrantOwner } from '../logto/grants.js';
 import { assertOrganizationsGranted } from '../logto/organizations.js';
 import { refreshTokenRule } from '../logto/scopes.js';
 import { audienceKey, type Audience } from './audience.js';
@@ -38,6 +39,13 @@ export interface SessionReport {
   /** The error another command would end with for this profile, if any. */
   error: HfloginError | null;
 }
+
+/** What became of the grant of a session a sign-in replaced (SessionOwner.revokeReplaced). */
+export type ReplacedRevocation =
+  | { outcome: 'revoked' }
+  /** The same account on the same app and tenant: maybe the new session's own grant (logto/grants.ts). */
+  | { outcome: 'kept' }
+  | { outcome: 'failed'; reason: string };
 
 export type SignOutOutcome =
   | { kind: 'none' }
@@ -218,13 +226,45 @@ export class SessionOwner {
     return this.deps.provider.discover(session);
   }
 
-  /** Saves a completed sign-in (login), replacing whatever the profile held. */
-  async recordSignIn(session: StoredSession): Promise<void> {
-    await this.deps.storage.lock(async () => {
+  /**
+   * The session a sign-in would replace, whatever its tenant (a login may move the profile to
+   * another one), or null: nothing stored, or nothing readable. Never refuses; never asks Logto.
+   */
+  async replaceable(): Promise<StoredSession | null> {
+    return this.loadMigrating().catch(() => null);
+  }
+
+  /**
+   * Saves a completed sign-in (login), replacing whatever the profile held, and returns what it
+   * replaced, as it was under the lock (the latest rotation of its refresh token), for
+   * `revokeReplaced`. Nothing is revoked here: until the new session is saved, the old one is the
+   * profile's session and must stay valid.
+   */
+  async recordSignIn(session: StoredSession): Promise<StoredSession | null> {
+    const replaced = await this.deps.storage.lock(async () => {
+      const previous = await this.deps.storage.load().catch(() => null);
       await this.deps.storage.save(session);
       await this.forgetLegacy();
+      return previous;
     });
     this.migrated = true;
+    return replaced;
+  }
+
+  /**
+   * Revokes at Logto the grant of a session `recordSignIn` replaced with `current`, unless the two
+   * may be one grant (src/logto/grants.ts): the same account on the same app and tenant, whose
+   * revocation would end the new session too. Never throws: the sign-in has succeeded whatever
+   * becomes of the old grant. Ctrl+C stops the revocation, not the sign-in.
+   */
+  async revokeReplaced(replaced: StoredSession, current: StoredSession): Promise<ReplacedRevocation> {
+    if (!certainlySeparateGrants(grantOwner(replaced), grantOwner(current))) return { outcome: 'kept' };
+    try {
+      await this.deps.provider.revoke(replaced, this.deps.signal);
+      return { outcome: 'revoked' };
+    } catch (error) {
+      return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /**
@@ -441,6 +481,10 @@ export class SessionOwner {
     await this.deps.storage.save(updated);
     return { session: updated, token };
   }
+}
+
+function grantOwner(session: StoredSession): GrantOwner {
+  return { endpoint: session.endpoint, appId: session.appId, userId: session.user.id };
 }
 
 /** The provider said no (an OAuth error answer), as opposed to not answering. */

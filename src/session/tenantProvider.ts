@@ -33,7 +33,7 @@ export interface PreparedRefresh {
 export interface TenantProvider {
   /** Discovery and the JWKS: fetched before the lock is taken, since either may be slow. */
   prepareRefresh(session: StoredSession): Promise<PreparedRefresh>;
-  /** RFC 7009 revocation of the session's refresh token (which takes the grant with it). */
+  /** RFC 7009 revocation of the session's refresh token (which takes the grant with it), then its access token. */
   revoke(session: StoredSession, signal: AbortSignal): Promise<void>;
   /** Discovery for the session's tenant, memoised (whoami's userinfo needs it without a refresh). */
   discover(session: StoredSession): Promise<ProviderContext>;
@@ -89,11 +89,33 @@ export function oauthTenantProvider(deps: ProviderDeps, signal: AbortSignal): Te
     async revoke(session, revokeSignal) {
       const provider = await discover(session);
       const { revokeToken } = await import('../oauth/revoke.js');
-      if (session.refreshToken)
-        await revokeToken(provider, session.refreshToken, 'refresh_token', revokeSignal);
-      else await revokeToken(provider, session.accessToken, 'access_token', revokeSignal);
+      // The refresh token first: at Logto it takes the whole grant with it, access tokens included
+      // (oidc-provider lib/helpers/revoke.js). Then the access token, so that it cannot outlive a
+      // refresh token whose revocation failed (for one already revoked Logto answers 200; that
+      // request failing then changes nothing). A JWT access token is left alone: it is checked
+      // without asking Logto, so it cannot be revoked, and oidc-provider refuses it
+      // (unsupported_token_type).
+      let failure: unknown;
+      if (session.refreshToken) {
+        await revokeToken(provider, session.refreshToken, 'refresh_token', revokeSignal).catch(
+          (error: unknown) => void (failure = error),
+        );
+      }
+      if (!isJwt(session.accessToken)) {
+        await revokeToken(provider, session.accessToken, 'access_token', revokeSignal).catch(
+          (error: unknown) => {
+            if (!session.refreshToken) failure = error;
+          },
+        );
+      }
+      if (failure !== undefined) throw failure;
     },
   };
+}
+
+/** A JWS compact serialization (three base64url parts), as Logto's API-resource access tokens are. */
+function isJwt(token: string): boolean {
+  return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 }
 
 /**

@@ -25,6 +25,17 @@ export type LoginEvent =
       user: UserSummary;
       huggingface: HuggingFaceIdentity | null;
       storage: 'keychain' | 'file';
+      /**
+       * The session this sign-in replaced, or null. `revocation`: `revoked` at Logto once the new
+       * session was saved; `kept`: the same account on the same app, which Logto may have issued
+       * this sign-in on (revoking it would end this one too); `failed`: Logto could not be asked.
+       */
+      replaced: {
+        endpoint: string;
+        user: UserSummary;
+        huggingface: HuggingFaceIdentity | null;
+        revocation: 'revoked' | 'kept' | 'failed';
+      } | null;
     }
   | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
 

@@ -66,6 +66,15 @@ export class AdapterStore {
     return grant !== undefined && (grant.expiresAt === undefined || grant.expiresAt > Date.now());
   }
 
+  /** The `accountId` of every live entry of `model` that has one (e.g. signed-in browser sessions). */
+  liveAccounts(model: string): string[] {
+    const now = Date.now();
+    return [...this.table(model).values()]
+      .filter((entry) => entry.expiresAt === undefined || entry.expiresAt > now)
+      .map((entry) => entry.payload.accountId)
+      .filter((accountId): accountId is string => typeof accountId === 'string');
+  }
+
   adapterFor(model: string) {
     const table = this.table(model);
     const isConsumed = (consumedAt: number | undefined) => this.isConsumed(model, consumedAt);

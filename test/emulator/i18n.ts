@@ -28,9 +28,8 @@ const phrases = {
     cancel: 'Cancel',
     deviceSuccess: 'Your device is signed in. You can close this page.',
     errorTitle: 'Something went wrong',
-    signOutTitle: 'Sign out of {host}?',
+    signOutTitle: 'Signing out of {host}…',
     signOut: 'Sign out',
-    stay: 'Stay signed in',
     signedOut: 'You are signed out.',
   },
   th: {
@@ -59,9 +58,8 @@ const phrases = {
     cancel: 'ยกเลิก',
     deviceSuccess: 'อุปกรณ์ของคุณลงชื่อเข้าใช้แล้ว คุณสามารถปิดหน้านี้ได้',
     errorTitle: 'เกิดข้อผิดพลาด',
-    signOutTitle: 'ออกจากระบบ {host} ใช่ไหม?',
+    signOutTitle: 'กำลังออกจากระบบ {host}…',
     signOut: 'ออกจากระบบ',
-    stay: 'อยู่ในระบบต่อ',
     signedOut: 'คุณออกจากระบบแล้ว',
   },
 } satisfies Record<Locale, Record<string, string>>;

@@ -40,6 +40,10 @@ export interface Emulator {
   setFault(fault: Fault | null): void;
   /** Whether the grant is still alive (it is gone after revocation or refresh token reuse). */
   grantAlive(grantId: string): boolean;
+  /** The grant an opaque access or refresh token belongs to, while the token lives. */
+  grantOf(token: string): Promise<string | undefined>;
+  /** The accounts signed in to a live browser session (Logto's `_session` cookie), one per session. */
+  browserSessions(): string[];
   close(): Promise<void>;
 }
 
@@ -157,6 +161,11 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
       options.fault = fault;
     },
     grantAlive: (grantId) => state.store.grantAlive(grantId),
+    async grantOf(token) {
+      const found = (await provider.AccessToken.find(token)) ?? (await provider.RefreshToken.find(token));
+      return found?.grantId;
+    },
+    browserSessions: () => state.store.liveAccounts('Session'),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,7 @@
 /**
  * What the emulator lets tests see or time around a client's requests, beyond what oidc-provider
- * emits: refresh token replays, a held-back refresh response, and device authorization requests as
- * sent.
+ * emits: refresh token replays, a held-back refresh response, device and browser authorization
+ * requests as sent, and token revocations.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -58,4 +58,36 @@ export function recordDeviceAuthorization(ctx: KoaContextWithOIDC, state: Emulat
   }
   const clientId = params.client_id?.[0] ?? ctx.oidc.client?.clientId ?? '';
   state.stats.deviceAuthorizations.push({ clientId, params });
+}
+
+/** Every query parameter of a request, repeated ones keeping every value. */
+function allParams(search: URLSearchParams): Record<string, string[]> {
+  const params: Record<string, string[]> = {};
+  for (const [key, value] of search) (params[key] ??= []).push(value);
+  return params;
+}
+
+/** Records an authorization request (GET /oidc/auth) with every query parameter as sent. */
+export function recordAuthorization(ctx: KoaContextWithOIDC, state: EmulatorState): void {
+  if (ctx.oidc?.route !== 'authorization') return;
+  const params = allParams(new URLSearchParams(ctx.querystring));
+  state.stats.authorizationRequests.push({ clientId: params.client_id?.[0] ?? '', params });
+}
+
+/**
+ * Records an answered revocation, and tells a listening test (`revocation`) before the answer goes
+ * out, so it can look at what the client holds at that moment. `found`: a live token was revoked
+ * (oidc-provider made it the context's entity), as opposed to RFC 7009's 200 for anything else.
+ */
+export function recordRevocation(ctx: KoaContextWithOIDC, state: EmulatorState): void {
+  if (ctx.oidc?.route !== 'revocation' || ctx.status !== 200) return;
+  const entities = ctx.oidc.entities as Record<string, unknown>;
+  const hint = ctx.oidc.params?.token_type_hint;
+  const revocation = {
+    clientId: ctx.oidc.client?.clientId ?? '',
+    tokenTypeHint: typeof hint === 'string' ? hint : null,
+    found: Boolean(entities.AccessToken ?? entities.RefreshToken),
+  };
+  state.stats.revocations.push(revocation);
+  state.events.emit('revocation', revocation);
 }

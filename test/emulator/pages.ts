@@ -153,16 +153,22 @@ export function deviceSuccessPage(locale: Locale): string {
   );
 }
 
+/**
+ * oidc-provider's logout page, as Logto serves it (packages/core/static/html/logout.html): it asks
+ * nothing, the form submits itself with `logout=yes` on load, which ends the whole browser session.
+ * The emulator's script does the same (and `<noscript>` shows the button instead).
+ */
 export function logoutPage(locale: Locale, form: string, host: string): string {
+  const confirmed = form.replace('</form>', '<input type="hidden" name="logout" value="yes"/></form>');
   return layout(
     locale,
     'logout-page',
     translate(locale, 'signOutTitle', { host }),
-    `${form}
-<button id="logout-confirm" type="submit" form="op.logoutForm" name="logout" value="yes">${escapeHtml(
+    `${confirmed}
+<noscript><button id="logout-confirm" type="submit" form="op.logoutForm">${escapeHtml(
       translate(locale, 'signOut'),
-    )}</button>
-<button id="logout-cancel" class="secondary" type="submit" form="op.logoutForm">${escapeHtml(translate(locale, 'stay'))}</button>`,
+    )}</button></noscript>
+<script>document.forms[0].submit()</script>`,
   );
 }
 

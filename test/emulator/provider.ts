@@ -13,7 +13,12 @@ import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
 import { applyFaults, applyOverrides, applyRefreshFault } from './faults.js';
 import { applyHostileAnswers } from './hostileAnswers.js';
-import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
+import {
+  holdRefreshResponse,
+  recordAuthorization,
+  recordDeviceAuthorization,
+  recordRevocation,
+} from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
 import type { AppSeed } from './options.js';
@@ -237,6 +242,8 @@ export function createProvider(state: EmulatorState): Provider {
     await next();
     const oidcCtx = ctx as KoaContextWithOIDC;
     recordDeviceAuthorization(oidcCtx, state);
+    recordAuthorization(oidcCtx, state);
+    recordRevocation(oidcCtx, state);
     advertiseInterval(oidcCtx, state);
     shortenVerificationUris(oidcCtx);
     applyOverrides(oidcCtx, state);
@@ -258,6 +265,9 @@ export function createProvider(state: EmulatorState): Provider {
   provider.on('grant.error', (_ctx: KoaContextWithOIDC, error: { error?: string }) => {
     const code = error.error ?? 'server_error';
     state.stats.tokenErrors[code] = (state.stats.tokenErrors[code] ?? 0) + 1;
+  });
+  provider.on('end_session.success', () => {
+    state.stats.endSessions += 1;
   });
   provider.on('grant.revoked', () => {
     state.stats.grantsRevoked += 1;

@@ -33,6 +33,19 @@ export interface EmulatorStats {
    * parameters as sent (repeated ones, like `resource`, keep every value; `client_id` is also in `params`).
    */
   deviceAuthorizations: Array<{ clientId: string; params: Record<string, string[]> }>;
+  /**
+   * Every request to the authorization endpoint (`/oidc/auth`, not its resumption after an
+   * interaction) with all its query parameters as sent, repeated ones keeping every value.
+   */
+  authorizationRequests: Array<{ clientId: string; params: Record<string, string[]> }>;
+  /**
+   * Every answered token revocation (RFC 7009; 200 also for a token it did not know), in order:
+   * whose client asked, the hint, and whether a live token was found (and so its grant revoked).
+   * No token value.
+   */
+  revocations: Array<{ clientId: string; tokenTypeHint: string | null; found: boolean }>;
+  /** RP-initiated logouts that ended a browser session (end_session confirmed). */
+  endSessions: number;
 }
 
 /** What `emulator.events` emits. Payloads carry no token or other secret. */
@@ -42,6 +55,8 @@ export interface EmulatorEvents {
    * ready, about to wait `options.refreshResponseDelayMs` before it is sent.
    */
   refresh: [{ clientId: string; delayMs: number }];
+  /** A token revocation is answered (after the token and its grant are gone, before the 200 is sent). */
+  revocation: [{ clientId: string; tokenTypeHint: string | null; found: boolean }];
 }
 
 export function emptyStats(): EmulatorStats {
@@ -56,6 +71,9 @@ export function emptyStats(): EmulatorStats {
     issuedTokens: [],
     refreshTokenReuse: 0,
     deviceAuthorizations: [],
+    authorizationRequests: [],
+    revocations: [],
+    endSessions: 0,
   };
 }
 

@@ -9,7 +9,7 @@ import { createHttpClient } from '../../src/io/httpClient.js';
 import { keychainModuleUnavailable } from '../../src/storage/errors.js';
 import { KeychainStore, type KeyringBackend } from '../../src/storage/keychainStore.js';
 import { openStore } from '../../src/storage/openStore.js';
-import { signInInBrowser } from './httpUserAgent.js';
+import { HttpUserAgent, signInInBrowser, type Hop } from './httpUserAgent.js';
 
 /**
  * An in-memory keychain with Windows Credential Manager's limit: a credential blob holds at most
@@ -57,25 +57,48 @@ export const fakeBrowserCommand = fileURLToPath(new URL('./recordBrowser.mjs', i
  */
 export type BrowserDecision = Record<string, string> | 'stay';
 
-/** A browser driven over HTTP (test/helpers/httpUserAgent.ts), with what it was asked to open. */
+/**
+ * A browser driven over HTTP (test/helpers/httpUserAgent.ts), with what it was asked to open. By
+ * default each sign-in is a fresh browser profile; with `keepsCookies` it is one browser, whose
+ * Logto session outlives a sign-in (and a run: pass it to several `hflogin()` runs), as a real one's.
+ */
 export class FakeBrowser {
   /** Every URL it was asked to open, in order. */
   readonly opened: string[] = [];
   /** Why a sign-in it played did not reach the callback (a faulty provider, say). */
   readonly failures: unknown[] = [];
+  /** The last page of each URL it opened that was not a sign-in (e.g. Logto's signed-out page). */
+  readonly pages: Hop[] = [];
   private readonly visits: Array<Promise<void>> = [];
+  private readonly agent: HttpUserAgent | undefined;
 
-  constructor(private readonly decision: BrowserDecision = { user: 'alice-hf' }) {}
+  constructor(
+    /** What the person does at the next sign-in; may be changed between runs. */
+    public decision: BrowserDecision = { user: 'alice-hf' },
+    options: { keepsCookies?: boolean } = {},
+  ) {
+    this.agent = options.keepsCookies ? new HttpUserAgent() : undefined;
+  }
 
   open(url: string): BrowserResult {
     this.opened.push(url);
     const decision = this.decision;
+    const { pathname } = new URL(url);
+    const signIn = pathname.startsWith('/start/') || pathname.endsWith('/oidc/auth');
     // In the background, as a real browser runs beside hflogin: the callback answers only once the
     // sign-in is done, which is after the opener has returned.
-    if (decision !== 'stay') {
+    if (!signIn) {
+      const agent = this.agent ?? new HttpUserAgent();
+      this.visits.push(
+        agent
+          .follow(url)
+          .then(({ page }) => void this.pages.push(page))
+          .catch((error: unknown) => void this.failures.push(error)),
+      );
+    } else if (decision !== 'stay') {
       this.visits.push(
         // Through /start, keeping its cookie for the callback, as a real browser does.
-        signInInBrowser(url, decision)
+        signInInBrowser(url, decision, undefined, this.agent)
           .then(() => {})
           .catch((error: unknown) => void this.failures.push(error)),
       );

@@ -172,8 +172,9 @@ export async function signInInBrowser(
   signInUrl: URL | string,
   decision: Record<string, string> = { user: 'alice-hf' },
   ca?: string,
+  /** A browser that keeps its cookies (Logto's session) from one sign-in to the next; a new one by default. */
+  agent: HttpUserAgent = new HttpUserAgent(ca),
 ): Promise<Hop> {
-  const agent = new HttpUserAgent(ca);
   return agent.request(await browse(agent, signInUrl, decision));
 }
 
@@ -185,7 +186,9 @@ async function browse(agent: HttpUserAgent, signInUrl: URL | string, decision: R
     url = new URL(start.location);
   }
   const redirectUri = url.searchParams.get('redirect_uri')!;
-  const { page } = await agent.follow(url.href);
+  const { page, stoppedAt } = await agent.follow(url.href, (next) => next.startsWith(redirectUri));
+  // Logto's session in this browser signed the person straight back in: no Hugging Face page.
+  if (stoppedAt) return stoppedAt;
   const form = formIn(page.body, 'hf-authorize-form', page.url);
   const done = await agent.follow(form.action, (next) => next.startsWith(redirectUri), {
     form: { ...form.fields, ...decision },

@@ -103,8 +103,11 @@ export interface InProcessRun {
 export interface RunOptions {
   /** On top of the host's environment. */
   env?: NodeJS.ProcessEnv;
-  /** What the person does in the browser hflogin opens: by default, sign in as alice-hf. */
-  browser?: BrowserDecision;
+  /**
+   * What the person does in the browser hflogin opens (by default, sign in as alice-hf), or the
+   * browser itself: one that keeps Logto's session across runs (`new FakeBrowser(…, { keepsCookies: true })`).
+   */
+  browser?: BrowserDecision | FakeBrowser;
   /** On a terminal (stdin and stderr are TTYs); by default, as in a script. */
   terminal?: boolean;
   /** The keychain's native addon fails to load, with this error. */
@@ -113,7 +116,7 @@ export interface RunOptions {
 
 /** `hflogin <args>` on the fake host, in this process: `main(argv, fakeDeps(…))`. */
 export function hflogin(host: FakeHost, args: string[], options: RunOptions = {}): InProcessRun {
-  const browser = new FakeBrowser(options.browser);
+  const browser = options.browser instanceof FakeBrowser ? options.browser : new FakeBrowser(options.browser);
   const io = fakeDeps({
     env: { ...host.env, ...options.env },
     keyring: host.keyring,

@@ -74,6 +74,7 @@ describe('one JSON document per --json command', () => {
             endpoint: emulator.endpoint,
             stillValid: [],
             error: null,
+            browserSignOut: null,
           },
         ],
       },
@@ -83,7 +84,16 @@ describe('one JSON document per --json command', () => {
     expect(documents(again)).toEqual([
       {
         schemaVersion: 1,
-        profiles: [{ profile: host.profile, outcome: 'none', endpoint: null, stillValid: [], error: null }],
+        profiles: [
+          {
+            profile: host.profile,
+            outcome: 'none',
+            endpoint: null,
+            stillValid: [],
+            error: null,
+            browserSignOut: null,
+          },
+        ],
       },
     ]);
   });

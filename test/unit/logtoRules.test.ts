@@ -8,6 +8,7 @@ import {
   validateOrganizationId,
   validateResource,
 } from '../../src/logto/authorizationParameters.js';
+import { certainlySeparateGrants } from '../../src/logto/grants.js';
 import { discoveryUrlOf, issuerOf } from '../../src/logto/issuer.js';
 import {
   assertOrganizationsGranted,
@@ -137,5 +138,17 @@ describe('Logto authorization parameters', () => {
     const check = () => validateOrganizationId(organizationId);
     if (valid) expect(check).not.toThrow();
     else expect(check).toThrow(/is not an organization ID/);
+  });
+});
+
+describe('Logto grants (packages/core/src/oidc/init.ts loadExistingGrant)', () => {
+  const alice = { endpoint: 'https://t.example', appId: 'native', userId: 'u1' };
+  it.each<[string, Partial<typeof alice>, boolean]>([
+    ['the same account, app and tenant: maybe one grant', {}, false],
+    ['another account', { userId: 'u2' }, true],
+    ['another app (the device-flow app)', { appId: 'device' }, true],
+    ['another tenant', { endpoint: 'https://other.example' }, true],
+  ])('%s', (_name, change, separate) => {
+    expect(certainlySeparateGrants(alice, { ...alice, ...change })).toBe(separate);
   });
 });

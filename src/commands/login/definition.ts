@@ -9,6 +9,8 @@ import {
   stringList,
   wholeNumber,
 } from '../command.js';
+import { usageError } from '../../io/errors.js';
+import { refreshTokenPrompt, selectAccountPrompt } from '../../logto/scopes.js';
 import type { LoginOptions } from './loginOptions.js';
 
 export const login = defineCommand<LoginOptions>({
@@ -35,6 +37,10 @@ export const login = defineCommand<LoginOptions>({
       .option('--login-hint <hint>', 'pre-fill the username or email')
       .option('--prompt <prompt>', 'OIDC prompt (default: consent)')
       .option(
+        '--select-account',
+        'choose the Hugging Face account again: Logto asks you to sign in instead of reusing its browser session',
+      )
+      .option(
         '--port <port>',
         'loopback port for the callback (default: a free one)',
         wholeNumber('--port', 65_535, 8085),
@@ -60,9 +66,21 @@ export const login = defineCommand<LoginOptions>({
     'hflogin login --device             # sign in with a code on another device',
     'hflogin login --no-connector --sign-up',
     'hflogin login --resource https://api.example.com --organization <org id>',
+    'hflogin login --select-account     # sign in as another Hugging Face account',
   ],
   parse: ({ flags }) => {
     const connector = flags.connector;
+    const selectAccount = flags.selectAccount === true;
+    if (selectAccount && flags.prompt !== undefined)
+      throw usageError(
+        `--select-account sends prompt=${selectAccountPrompt} itself.`,
+        'Leave out --prompt, or --select-account.',
+      );
+    if (selectAccount && flags.device === true)
+      throw usageError(
+        '--select-account works with the browser sign-in; with --device the account is chosen in the browser that approves the code.',
+        'Leave out --select-account; to choose another account there, sign out of Logto in that browser first (hflogin logout --browser does it on this machine).',
+      );
     return {
       ...globalOptions(flags),
       endpoint: optionalString(flags.endpoint),
@@ -76,7 +94,8 @@ export const login = defineCommand<LoginOptions>({
       resource: stringList(flags.resource),
       organization: optionalString(flags.organization),
       loginHint: optionalString(flags.loginHint),
-      prompt: optionalString(flags.prompt) ?? 'consent',
+      prompt: selectAccount ? selectAccountPrompt : (optionalString(flags.prompt) ?? refreshTokenPrompt),
+      selectAccount,
       port: typeof flags.port === 'number' ? flags.port : 0,
       browser: flags.browser !== false,
       timeout: typeof flags.timeout === 'number' ? flags.timeout : 300,

@@ -12,6 +12,8 @@ export interface LoginOptions {
   organization?: string;
   loginHint?: string;
   prompt: string;
+  /** --select-account: `prompt` is then `login consent` (src/logto/scopes.ts). */
+  selectAccount: boolean;
   port: number;
   browser: boolean;
   timeout: number;

@@ -8,7 +8,7 @@ import { protocolError } from '../../oauth/errors.js';
 import { discover, withClient, type ProviderContext } from '../../oauth/provider.js';
 import { fetchUserinfo } from '../../oauth/userinfo.js';
 import type { StoredSession } from '../../session/session.js';
-import type { SessionOwner } from '../../session/sessionOwner.js';
+import type { ReplacedRevocation, SessionOwner } from '../../session/sessionOwner.js';
 import { browserSignIn } from '../../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../../signIn/deviceSignIn.js';
 import { loginEvents, type EmitLoginEvent } from '../../signIn/loginEvents.js';
@@ -49,6 +49,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     );
     const owner = await sessionOwnerFor(login.settings, deps);
     run.debug(`storage ${owner.storageKind} usable; profile ${login.settings.profile}`);
+    announceReplacement(await owner.replaceable(), login, run);
     const providers = await discoverApps(login, run);
     const result = await signIn(login, providers, run);
     run.debug('tokens received; ID token signature and claims verified');
@@ -58,6 +59,28 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     // With --json, its `error` event is the failure's JSON: the program prints no second document.
     throw options.json && typeof error === 'object' && error !== null ? reportedInJson(error) : error;
   }
+}
+
+/** Who signed in before: `alice-hf (Hugging Face)`, or the Logto user's name. */
+function accountOf(session: StoredSession): string {
+  const username = session.huggingface?.username;
+  return username ? `${username} (Hugging Face)` : displayName(session.user);
+}
+
+/**
+ * Signing in again replaces the profile's session: say whose, before the browser opens, and how to
+ * reach another Hugging Face account (Logto's browser session would otherwise sign the same one
+ * straight back in). Nothing is revoked yet: a sign-in that fails leaves the session as it was.
+ */
+function announceReplacement(previous: StoredSession | null, login: LoginSettings, run: LoginRun): void {
+  if (!previous) return;
+  const { options, deps } = run;
+  writeLine(
+    deps.stderr,
+    `Replacing the session of ${accountOf(previous)} on ${new URL(previous.endpoint).host} (profile "${login.settings.profile}") once you have signed in.`,
+  );
+  if (!options.selectAccount && !options.device)
+    writeLine(deps.stderr, 'To sign in as another Hugging Face account, add --select-account.');
 }
 
 interface Apps {
@@ -118,9 +141,9 @@ async function keepSession(
   const { deps } = run;
   const finishing = startSpinner(deps.stderr, 'Signing in…', deps.env, run.options.color);
   try {
-    const session = await saveSession(result, login, owner, deps);
+    const { session, replaced } = await saveSession(result, login, owner, deps);
     finishing.stop();
-    await signedIn(result, session, login, owner, run);
+    await signedIn(result, session, replaced, login, owner, run);
   } catch (error) {
     finishing.stop();
     const failure = protocolError(error, 'The sign-in', result.provider.host);
@@ -134,7 +157,7 @@ async function saveSession(
   login: LoginSettings,
   owner: SessionOwner,
   deps: CommandDeps,
-): Promise<StoredSession> {
+): Promise<{ session: StoredSession; replaced: StoredSession | null }> {
   const { tokens } = result;
   const userinfo = await fetchUserinfo(
     result.provider.as.userinfo_endpoint,
@@ -144,27 +167,33 @@ async function saveSession(
   );
   const session = sessionFromSignIn(result, userinfo, login.endpoint, deps.now());
   // By the session's owner, under the profile's lock: a refresh finishing in another process
-  // cannot overwrite it.
-  await owner.recordSignIn(session);
+  // cannot overwrite it. What it replaced is revoked only now that it is saved.
+  const replaced = await owner.recordSignIn(session);
   await updateProfile(login.settings.configDir, login.settings.profile, {
     endpoint: login.endpoint,
     ...(login.appId ? { appId: login.appId } : {}),
     ...(login.deviceAppId ? { deviceAppId: login.deviceAppId } : {}),
     storage: owner.storageKind,
   });
-  return session;
+  return { session, replaced };
 }
 
-/** The browser shows who signed in, then the `signed-in` event and one line on stderr. */
+/**
+ * The browser shows who signed in; the replaced session's grant is revoked (a failure is said, and
+ * the sign-in still succeeds); then the `signed-in` event and one line on stderr.
+ */
 async function signedIn(
   result: SignInResult,
   session: StoredSession,
+  replaced: StoredSession | null,
   login: LoginSettings,
   owner: SessionOwner,
-  { deps, emit }: LoginRun,
+  run: LoginRun,
 ): Promise<void> {
+  const { deps, emit } = run;
   const account = session.huggingface?.username ?? displayName(session.user);
   await result.finish({ signedInAs: account });
+  const revocation = replaced ? await revokeReplaced(replaced, session, owner, run) : undefined;
   emit({
     event: 'signed-in',
     profile: login.settings.profile,
@@ -172,15 +201,58 @@ async function signedIn(
     user: session.user,
     huggingface: session.huggingface,
     storage: owner.storageKind,
+    replaced:
+      replaced && revocation
+        ? {
+            endpoint: replaced.endpoint,
+            user: replaced.user,
+            huggingface: replaced.huggingface,
+            revocation: revocation.outcome,
+          }
+        : null,
   });
   const via = session.huggingface?.username ? ' (Hugging Face)' : '';
-  writeLine(deps.stderr, `Signed in as ${account}${via} to ${result.provider.host}`);
+  writeLine(
+    deps.stderr,
+    `Signed in as ${account}${via} to ${result.provider.host}${replaced && revocation ? ` ${wasNote(replaced, session, revocation)}` : ''}`,
+  );
+  if (revocation?.outcome === 'failed') {
+    writeLine(
+      deps.stderr,
+      `Could not revoke the previous session at ${new URL(replaced!.endpoint).host}, so it stays valid until it expires${run.options.debug ? '' : ' (--debug says why)'}.`,
+    );
+  }
   if (!session.refreshToken) {
     writeLine(
       deps.stderr,
       'Note: no refresh token was issued, so the session ends when the access token expires.',
     );
   }
+}
+
+/** The previous session's grant revoked now that the new one is saved, with what --debug says of it. */
+async function revokeReplaced(
+  replaced: StoredSession,
+  session: StoredSession,
+  owner: SessionOwner,
+  { debug }: LoginRun,
+): Promise<ReplacedRevocation> {
+  const revocation = await owner.revokeReplaced(replaced, session);
+  if (revocation.outcome === 'failed') debug(`revoking the replaced session failed: ${revocation.reason}`);
+  if (revocation.outcome === 'revoked') debug('the replaced session was revoked at Logto');
+  if (revocation.outcome === 'kept')
+    debug(
+      'the replaced session, of the same account and app, was not revoked: Logto may have issued this sign-in on its grant (its browser session reuses it), and revoking it would end this one too',
+    );
+  return revocation;
+}
+
+/** `(was alice-hf (Hugging Face); revoked)`: whom the sign-in replaced, and what became of that session. */
+function wasNote(replaced: StoredSession, session: StoredSession, revocation: ReplacedRevocation): string {
+  const where = replaced.endpoint === session.endpoint ? '' : ` on ${new URL(replaced.endpoint).host}`;
+  if (revocation.outcome === 'kept') return '(the previous session of this account was replaced)';
+  const what = revocation.outcome === 'revoked' ? 'that session was revoked' : 'that session was not revoked';
+  return `(was ${accountOf(replaced)}${where}; ${what})`;
 }
 
 /** `--json`: a failure is an `error` event too (the exit code and stderr say the same). */

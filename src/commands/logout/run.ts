@@ -7,10 +7,13 @@ import { audienceOfKey, describeAudience } from '../../session/audience.js';
 import type { StoredSession } from '../../session/session.js';
 import type { CommandDeps } from '../deps.js';
 import { everyProfile, profileSession } from '../profileSession.js';
+import { endBrowserSession, type BrowserSignOutJson } from './browserSignOut.js';
 
 export interface LogoutOptions {
   profile?: string;
   all?: boolean;
+  /** --browser: also end Logto's session in the browser (./browserSignOut.ts). */
+  browser?: boolean;
   json?: boolean;
 }
 
@@ -23,6 +26,8 @@ export interface LogoutProfileJson {
   /** The API-resource and organization JWTs a revocation cannot reach, with their expiry. */
   stillValid: Array<{ audience: string; expiresAt: string }>;
   error: { code: string; message: string; exitCode: number } | null;
+  /** With --browser, when there was a session: what was done in the browser; null otherwise. */
+  browserSignOut: BrowserSignOutJson | null;
 }
 
 /**
@@ -35,14 +40,16 @@ export async function runLogout(options: LogoutOptions, deps: CommandDeps): Prom
   const active = await resolveSettings({ profile: options.profile }, deps.env);
   const results: LogoutProfileJson[] = [];
   const failures: HfloginError[] = [];
+  // One browser session per tenant: `logout --all --browser` opens each tenant's page once.
+  const browser = options.browser ? new Set<string>() : undefined;
   if (!options.all) {
-    results.push(await logoutProfile(active.profile, deps, deps.env, false));
+    results.push(await logoutProfile(active.profile, deps, deps.env, false, browser));
   } else {
     // Every profile of this config directory, whatever tenant is in force; one that fails (its
     // keychain locked, say) does not keep the others signed in.
     for (const { name, env } of await everyProfile(active, deps.env)) {
       try {
-        results.push(await logoutProfile(name, deps, env, true));
+        results.push(await logoutProfile(name, deps, env, true, browser));
       } catch (error) {
         if (!(error instanceof HfloginError) || error.exitCode === ExitCode.interrupted) throw error;
         writeLine(deps.stderr, `Profile "${name}": ${error.message}`);
@@ -53,6 +60,7 @@ export async function runLogout(options: LogoutOptions, deps: CommandDeps): Prom
           endpoint: null,
           stillValid: [],
           error: { code: error.code, message: error.message, exitCode: error.exitCode },
+          browserSignOut: null,
         });
       }
     }
@@ -69,6 +77,8 @@ async function logoutProfile(
   deps: CommandDeps,
   env: NodeJS.ProcessEnv,
   anyTenant: boolean,
+  /** With --browser: the tenants whose browser session this run has already ended. */
+  browser: Set<string> | undefined,
 ): Promise<LogoutProfileJson> {
   const { owner } = await profileSession({ profile }, deps, env);
   const outcome = await owner.signOut({ anyTenant });
@@ -79,6 +89,7 @@ async function logoutProfile(
       outcome.kind === 'none' || outcome.kind === 'removed-unreadable' ? null : outcome.session.endpoint,
     stillValid: outcome.kind === 'revoked' ? outlivingRevocation(outcome.session, deps.now()) : [],
     error: null,
+    browserSignOut: null,
   };
   switch (outcome.kind) {
     case 'none':
@@ -97,14 +108,20 @@ async function logoutProfile(
           deps.stderr,
           `Tokens for ${audience} stay valid until ${expiresAt} (JWTs cannot be revoked).`,
         );
-      return result;
+      break;
     case 'removed-unrevoked':
       writeLine(
         deps.stderr,
         `Removed the session from this machine, but could not revoke it at ${new URL(outcome.session.endpoint).host} (${outcome.reason}); the grant may still be live until it expires.`,
       );
-      return result;
+      break;
   }
+  // After the local sign-out, never before: the browser is the part that may not work here.
+  if (browser && !browser.has(outcome.session.endpoint)) {
+    browser.add(outcome.session.endpoint);
+    result.browserSignOut = await endBrowserSession(outcome.session, owner, deps);
+  }
+  return result;
 }
 
 /**
