@@ -40,7 +40,8 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     options,
     deps,
     emit: loginEvents(deps.stdout, Boolean(options.json)),
-    debug: debugLog(deps.stderr, Boolean(options.debug)),
+    // The program's (with every request traced); options.debug alone when the run is called directly.
+    debug: deps.debug ?? debugLog(deps.stderr, Boolean(options.debug)),
   };
   try {
     const login = await loginSettings(options, deps);
@@ -60,7 +61,7 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
 async function usableStorage({ settings }: LoginSettings, run: LoginRun): Promise<SessionOwner> {
   const owner = await sessionOwnerFor(settings, run.deps);
   await owner.checkStorage();
-  run.debug(`storage ${owner.storageKind} usable; profile ${settings.profile}`);
+  run.debug('storage usable: a test entry was written, read and cleared');
   return owner;
 }
 
