@@ -166,14 +166,16 @@ export async function browseToCallback(
 
 /**
  * As browseToCallback, then the callback delivered by the same browser, cookies and all, as a real
- * browser does: resolves with the loopback's answer.
+ * browser does: resolves with the loopback's answer. `acceptLanguage`: the browser's languages.
  */
 export async function signInInBrowser(
   signInUrl: URL | string,
   decision: Record<string, string> = { user: 'alice-hf' },
   ca?: string,
+  acceptLanguage?: string,
 ): Promise<Hop> {
   const agent = new HttpUserAgent(ca);
+  if (acceptLanguage !== undefined) agent.acceptLanguage = acceptLanguage;
   return agent.request(await browse(agent, signInUrl, decision));
 }
 
