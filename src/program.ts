@@ -4,8 +4,9 @@ import type { CommandDefinition, ParsedLine } from './commands/command.js';
 import type { CommandDeps } from './commands/deps.js';
 import { commandTree } from './commands/commandTree.js';
 import type { OnCommand } from './commands/register.js';
-import { redact } from './io/debug.js';
+import { debugLog, redact } from './io/debug.js';
 import { ErrorCode } from './io/errorCodes.js';
+import { tracedHttpClient } from './io/httpTrace.js';
 import { errorJson, ExitCode, HfloginError, isReportedInJson } from './io/errors.js';
 import { writeJson, writeLine, writeText } from './io/terminal.js';
 
@@ -51,11 +52,13 @@ function parse(definition: CommandDefinition<never>, line: ParsedLine): never {
 
 /** Parses and runs one command line; resolves to the exit code. */
 export async function runProgram(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const debugFromEnv = debugVariable(deps.env);
   const program = buildProgram(deps, async (definition, line) => {
     try {
-      const options = parse(definition, line);
+      const debug = line.flags.debug === true || debugFromEnv;
+      const options = parse(definition, { ...line, flags: { ...line.flags, debug } });
       const run = await definition.load!();
-      await run(options, deps);
+      await run(options, debug ? withDebug(deps) : deps);
     } catch (error) {
       // --json: one document on stdout, always; on failure, the error (the human text is on stderr).
       if (line.flags.json === true && !isReportedInJson(error))
@@ -71,8 +74,26 @@ export async function runProgram(argv: readonly string[], deps: CliDeps): Promis
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
-    return exitCodeFor(error, deps, argv.includes('--debug'));
+    return exitCodeFor(error, deps, argv.includes('--debug') || debugFromEnv);
   }
+}
+
+/**
+ * HFLOGIN_DEBUG=1 is --debug for every command, as GH_DEBUG=1 is for gh: for a script or a wrapper
+ * whose command line cannot be changed. Empty, 0, false, no and off leave it off.
+ */
+export function debugVariable(env: NodeJS.ProcessEnv): boolean {
+  const value = env.HFLOGIN_DEBUG?.trim().toLowerCase();
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value);
+}
+
+/**
+ * The command's dependencies under --debug: a trace line on stderr for every HTTP request it makes
+ * (every request of every command goes through `deps.http`), and `deps.debug` for the other steps.
+ */
+function withDebug(deps: CliDeps): CliDeps {
+  const debug = deps.debug ?? debugLog(deps.stderr, true);
+  return { ...deps, debug, http: tracedHttpClient(deps.http, debug, deps.now) };
 }
 
 /**

@@ -18,7 +18,7 @@ export function commandTree(onCommand: OnCommand): Command {
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
     .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'diagnostics on stderr (secrets redacted)')
+    .option('--debug', 'trace every request on stderr, secrets redacted (env HFLOGIN_DEBUG=1)')
     .option('--no-color', 'no colour in output')
     // Each command's help lists the global options too (`login --help` mentions --json).
     .configureHelp({ showGlobalOptions: true });

@@ -35,6 +35,11 @@ export interface CommandDeps extends TerminalStreams {
   processes: ProcessTable;
   openBrowser: BrowserOpener;
   openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
+  /**
+   * `--debug` (or HFLOGIN_DEBUG): one redacted line on stderr per step worth tracing. Set by the
+   * program only then (with `http` traced too); absent, nothing is traced.
+   */
+  debug?: DebugLog;
 }
 
 export type { DebugLog };

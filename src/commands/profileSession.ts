@@ -25,6 +25,7 @@ export function sessionOwnerFor(settings: Settings, deps: CommandDeps): Promise<
     critical: deps.critical,
     openStore: deps.openStore,
     notice: (text) => writeLine(deps.stderr, text),
+    debug: deps.debug,
   });
 }
 

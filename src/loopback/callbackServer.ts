@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
-import { errorPage } from './pages.js';
+import { noticePage, strayPage, type Locale } from './pages.js';
+import { pageLocale } from './pageText.js';
 import { ErrorCode } from '../io/errorCodes.js';
 
 export interface Page {
@@ -13,6 +15,8 @@ export interface Page {
 /** A callback the login accepted; the browser waits until `respond` is called. */
 export interface AcceptedCallback {
   params: URLSearchParams;
+  /** The language of the page to answer it with. */
+  locale: Locale;
   respond(page: Page): Promise<void>;
 }
 
@@ -27,6 +31,7 @@ export type BrowserBinding = 'unstarted' | 'bound' | 'unbound';
 export type CallbackFilter = (
   params: URLSearchParams,
   browser: BrowserBinding,
+  locale: Locale,
 ) => { take: true } | { take: false; page: Page };
 
 /** The one-time start of a sign-in in the browser: `GET /start/<id>`. */
@@ -63,19 +68,20 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
-/** Answers anything but GET with 405 (and says so): both routes are a browser's navigations. */
-function refusedUnlessGet(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method === 'GET') return false;
-  res.setHeader('allow', 'GET');
-  void send(res, { status: 405, html: errorPage('Method not allowed.') });
-  return true;
-}
-
 function send(res: ServerResponse, page: Page): Promise<void> {
   return new Promise((resolve) => {
     res.writeHead(page.status, securityHeaders);
     res.end(page.html, () => resolve());
   });
+}
+
+/**
+ * The path of a request as --debug shows it: never the query (a callback's carries the code and the
+ * state), and not the id of `/start/<id>` (the link that starts this sign-in).
+ */
+function shownPath(url: URL | undefined): string {
+  if (!url) return '(unparsable)';
+  return url.pathname.startsWith('/start/') ? '/start/…' : url.pathname;
 }
 
 /**
@@ -126,6 +132,10 @@ export async function startCallbackServer(options: {
   port: number;
   start: StartLink;
   filter: CallbackFilter;
+  /** The `ui_locales` the sign-in sent, which the pages follow first (pageLocale). */
+  uiLocales?: string;
+  /** --debug: one line per request the loopback answers (method, path, status). */
+  debug?: DebugLog;
 }): Promise<CallbackServer> {
   let accept!: (callback: AcceptedCallback) => void;
   const callback = new Promise<AcceptedCallback>((resolve) => (accept = resolve));
@@ -137,30 +147,36 @@ export async function startCallbackServer(options: {
   const server = createServer({ maxHeaderSize: 8 * 1024 }, (req: IncomingMessage, res: ServerResponse) => {
     // One callback is all this server is for: no connection is kept alive.
     res.setHeader('connection', 'close');
-    if (req.headers.host !== loopbackHost(port)) {
-      void send(res, { status: 400, html: errorPage('Unexpected Host header.') });
-      return;
-    }
+    const locale = pageLocale(options.uiLocales, req.headers['accept-language']);
     // A request target URL cannot parse (`//[`: a host of "[") is answered, never thrown: a throw
     // here would end the sign-in's process.
     const url = URL.canParse(req.url ?? '/', 'http://127.0.0.1')
       ? new URL(req.url ?? '/', 'http://127.0.0.1')
       : undefined;
+    if (options.debug) {
+      const debug = options.debug;
+      res.once('finish', () => debug(`loopback ${req.method} ${shownPath(url)} → ${res.statusCode}`));
+    }
+    if (req.headers.host !== loopbackHost(port)) {
+      void send(res, { status: 400, html: noticePage(locale, 'badHost') });
+      return;
+    }
     if (!url) {
-      void send(res, { status: 400, html: errorPage('Bad request.') });
+      void send(res, { status: 400, html: noticePage(locale, 'badRequest') });
       return;
     }
     if (url.pathname.startsWith('/start/')) {
-      answerStart(req, res, url.pathname.slice('/start/'.length));
+      answerStart(req, res, url.pathname.slice('/start/'.length), locale);
       return;
     }
     if (url.pathname !== '/callback') {
-      void send(res, { status: 404, html: errorPage('Not found.') });
+      // `/`, `/favicon.ico`…: nothing is wrong with the sign-in, which goes on waiting.
+      void send(res, { status: 404, html: strayPage(locale, !taken) });
       return;
     }
-    if (refusedUnlessGet(req, res)) return;
+    if (refusedUnlessGet(req, res, locale)) return;
     if (taken) {
-      void send(res, { status: 409, html: errorPage('This sign-in has already been completed.') });
+      void send(res, { status: 409, html: noticePage(locale, 'completed') });
       return;
     }
     const binding: BrowserBinding = !started
@@ -170,7 +186,7 @@ export async function startCallbackServer(options: {
           )
         ? 'bound'
         : 'unbound';
-    const decision = options.filter(url.searchParams, binding);
+    const decision = options.filter(url.searchParams, binding, locale);
     if (!decision.take) {
       void send(res, decision.page);
       return;
@@ -178,6 +194,7 @@ export async function startCallbackServer(options: {
     taken = true;
     accept({
       params: url.searchParams,
+      locale,
       respond: (page) => {
         // The cookie has done its work: the browser may forget it.
         if (binding === 'bound')
@@ -188,27 +205,29 @@ export async function startCallbackServer(options: {
   });
 
   const cookieAttributes = 'Path=/callback; HttpOnly; SameSite=Lax';
-  function answerStart(req: IncomingMessage, res: ServerResponse, id: string): void {
+  /** Answers anything but GET with 405 (and says so): both routes are a browser's navigations. */
+  function refusedUnlessGet(req: IncomingMessage, res: ServerResponse, locale: Locale): boolean {
+    if (req.method === 'GET') return false;
+    res.setHeader('allow', 'GET');
+    void send(res, { status: 405, html: noticePage(locale, 'methodNotAllowed') });
+    return true;
+  }
+
+  function answerStart(req: IncomingMessage, res: ServerResponse, id: string, locale: Locale): void {
     if (!sameSecret(id, options.start.id)) {
-      void send(res, { status: 404, html: errorPage('Not found.') });
+      void send(res, { status: 404, html: strayPage(locale, !taken) });
       return;
     }
-    if (refusedUnlessGet(req, res)) return;
+    if (refusedUnlessGet(req, res, locale)) return;
     if (authorizationUrl === undefined) {
-      void send(res, { status: 503, html: errorPage('This sign-in is not ready yet.') });
+      void send(res, { status: 503, html: noticePage(locale, 'notReady') });
       return;
     }
     if (started) {
       // Answered once only: whoever asks again learns nothing (no redirect, no cookie), and the
       // sign-in is told, since the link has reached more than one browser.
       options.start.onReplay();
-      void send(res, {
-        status: 409,
-        html: errorPage(
-          'This sign-in link was already used, so the sign-in was stopped.',
-          'Someone else may have opened it. Run hflogin login again.',
-        ),
-      });
+      void send(res, { status: 409, html: noticePage(locale, 'linkReused') });
       return;
     }
     started = true;

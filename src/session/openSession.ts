@@ -1,5 +1,6 @@
 import type { StorageKind } from '../config/profiles.js';
 import type { Settings } from '../config/settings.js';
+import type { DebugLog } from '../io/debug.js';
 import type { CriticalSection } from '../io/interrupt.js';
 import type { HttpClient } from '../io/httpClient.js';
 import type { ProcessTable } from '../io/machine.js';
@@ -19,6 +20,8 @@ export interface SessionEnvironment {
   openStore: (kind: StorageKind, configDir: string) => Promise<SecretStore>;
   /** One line for the person (stderr): what a wait is for. */
   notice: (text: string) => void;
+  /** --debug: where the session is kept, and why a command waits for the lock. */
+  debug?: DebugLog;
   /** The provider side; the real one over HTTP unless a test injects its own. */
   provider?: TenantProvider;
 }
@@ -38,18 +41,25 @@ export async function openSession(
   environment: SessionEnvironment,
 ): Promise<SessionOwner> {
   const store = await environment.openStore(settings.storage, settings.configDir);
+  const waitMs = lockWaitMs(environment.http);
+  environment.debug?.(
+    `profile "${settings.profile}": session kept in ${store.kind === 'file' ? `a file under ${settings.configDir}` : 'the OS keychain'}`,
+  );
   let told = false;
   const storage = profileStorage(
     store,
     { configDir: settings.configDir, profile: settings.profile },
     {
-      waitMs: lockWaitMs(environment.http),
+      waitMs,
       processes: environment.processes,
       now: environment.now,
       signal: environment.signal,
       onWait: (holder: LockHolder | undefined) => {
         if (told) return;
         told = true;
+        environment.debug?.(
+          `session lock of profile "${settings.profile}" held by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}; waiting up to ${Math.round(waitMs / 1000)} s`,
+        );
         environment.notice(
           `Waiting for another hflogin process${holder ? ` (pid ${holder.pid})` : ''} that is using the session of profile "${settings.profile}"…`,
         );

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import * as oauth from 'oauth4webapi';
 
 import type { BrowserOpener } from '../io/browser.js';
+import type { DebugLog } from '../io/debug.js';
 import { browserAvailability, type HostFacts } from '../io/browserAvailability.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { randomToken, type RandomBytes } from '../io/machine.js';
@@ -10,7 +11,7 @@ import { writeLine } from '../io/terminal.js';
 import type { SignInChoices } from '../logto/authorizationParameters.js';
 import { signInUrl } from '../logto/signInUrl.js';
 import { startCallbackServer, type Page } from '../loopback/callbackServer.js';
-import { errorPage, successPage } from '../loopback/pages.js';
+import { failurePage, ignoredPage, successPage, type Locale } from '../loopback/pages.js';
 import { exchangeCode } from '../oauth/codeExchange.js';
 import { protocolError } from '../oauth/errors.js';
 import type { ProviderContext } from '../oauth/provider.js';
@@ -69,7 +70,7 @@ export interface LoopbackSignIn {
  * person pasted the URL into, cannot have the cookie.
  */
 export async function startLoopbackSignIn(
-  input: { provider: ProviderContext; choices: SignInChoices; port: number },
+  input: { provider: ProviderContext; choices: SignInChoices; port: number; debug?: DebugLog },
   deps: { stderr: Writable; random: RandomBytes },
 ): Promise<LoopbackSignIn> {
   const { provider } = input;
@@ -86,6 +87,8 @@ export async function startLoopbackSignIn(
   stopped.catch(() => {});
   const server = await startCallbackServer({
     port: input.port,
+    uiLocales: input.choices.uiLocales,
+    debug: input.debug,
     start: {
       id: randomToken(deps.random),
       binding: randomToken(deps.random),
@@ -96,18 +99,12 @@ export async function startLoopbackSignIn(
         stop(reused);
       },
     },
-    filter: (params, browser) => {
+    filter: (params, browser, locale) => {
       if (params.get('state') !== state) {
         // A callback for another (or a forged) request: answer it, keep waiting for ours.
         ignoredCallbacks += 1;
         writeLine(deps.stderr, 'Ignored a callback that does not belong to this sign-in (state mismatch).');
-        return {
-          take: false,
-          page: {
-            status: 400,
-            html: errorPage('This callback does not belong to the sign-in in progress, so it was ignored.'),
-          },
-        };
+        return { take: false, page: { status: 400, html: ignoredPage(locale, 'state') } };
       }
       if (browser === 'unbound') {
         // The right state, but not from the browser that took /start: the state has travelled
@@ -117,27 +114,22 @@ export async function startLoopbackSignIn(
           deps.stderr,
           'Ignored a callback that did not come through the browser this sign-in opened (no sign-in cookie).',
         );
-        return {
-          take: false,
-          page: {
-            status: 400,
-            html: errorPage(
-              'This callback did not come through the browser window this sign-in opened, so it was ignored.',
-              "If you signed in in another browser on purpose, paste this page's address into the terminal.",
-            ),
-          },
-        };
+        return { take: false, page: { status: 400, html: ignoredPage(locale, 'unbound') } };
       }
       return { take: true };
     },
   });
   let respond: ((page: Page) => Promise<void>) | undefined;
-  void server.callback.then((callback) => (respond = callback.respond));
+  let locale: Locale = 'en';
+  void server.callback.then((callback) => {
+    respond = callback.respond;
+    locale = callback.locale;
+  });
   let closed = false;
   const finish = async (ending: SignInEnding) => {
     if (closed) return;
     closed = true;
-    await respond?.(endingPage(ending));
+    await respond?.(endingPage(ending, locale));
     await server.close();
   };
 
@@ -195,10 +187,11 @@ export async function startLoopbackSignIn(
   }
 }
 
-function endingPage(ending: SignInEnding): Page {
+/** The page the browser that brought the callback is answered with, in its language. */
+function endingPage(ending: SignInEnding, locale: Locale): Page {
   return 'signedInAs' in ending
-    ? { status: 200, html: successPage(ending.signedInAs) }
-    : { status: 400, html: errorPage(ending.failure.message, ending.failure.hint) };
+    ? { status: 200, html: successPage(locale, ending.signedInAs) }
+    : { status: 400, html: failurePage(locale, ending.failure.message, ending.failure.hint) };
 }
 
 function stateMismatch(ignoredCallbacks: number, strayCallbacks: number): HfloginError {

@@ -24,12 +24,12 @@ describe('the npm package', () => {
   }, 180_000);
   afterAll(() => emulator?.close());
 
-  it('ships only the built CLI, without install scripts', () => {
-    expect(tarballFiles).toContain('bin/hflogin.js');
-    expect(tarballFiles).toContain('dist/cli.js');
+  it('ships only the built CLI, its README and LICENSE, without install scripts', () => {
+    for (const file of ['bin/hflogin.js', 'dist/cli.js', 'README.md', 'LICENSE'])
+      expect(tarballFiles).toContain(file);
     expect(
       tarballFiles.every((file) =>
-        /^(bin\/|dist\/cli\.js$|dist\/chunks\/|package\.json$|README\.md$)/.test(file),
+        /^(bin\/|dist\/cli\.js$|dist\/chunks\/|package\.json$|README\.md$|LICENSE$)/.test(file),
       ),
     ).toBe(true);
     const manifest = JSON.parse(
@@ -37,7 +37,17 @@ describe('the npm package', () => {
     ) as {
       scripts?: Record<string, string>;
       dependencies: Record<string, string>;
+      license: string;
+      repository: { url: string };
+      homepage: string;
+      bugs: { url: string };
     };
+    // Where to read more and report a problem, all naming the same repository.
+    expect(manifest.license).toBe('MIT');
+    const repository = 'https://github.com/hflogin/hflogin';
+    expect(manifest.repository.url).toBe(`git+${repository}.git`);
+    expect(manifest.homepage).toBe(`${repository}#readme`);
+    expect(manifest.bugs.url).toBe(`${repository}/issues`);
     for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
       expect(manifest.scripts?.[hook]).toBeUndefined();
     expect(Object.keys(manifest.dependencies)).toEqual(['@napi-rs/keyring']);

@@ -166,7 +166,7 @@ export async function browseToCallback(
 
 /**
  * As browseToCallback, then the callback delivered by the same browser, cookies and all, as a real
- * browser does: resolves with the loopback's answer.
+ * browser does: resolves with the loopback's answer. `agent`: a browser that keeps its cookies (and its languages) across sign-ins.
  */
 export async function signInInBrowser(
   signInUrl: URL | string,

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 
 import { loopbackHost, startCallbackServer, type BrowserBinding } from '../../src/loopback/callbackServer.js';
-import { errorPage, successPage } from '../../src/loopback/pages.js';
+import { failurePage, successPage } from '../../src/loopback/pages.js';
 import { expectRefused } from '../helpers/hostile.js';
 
 const start = { id: 'start-id', binding: 'the-binding', onReplay: () => {} };
@@ -42,7 +42,7 @@ describe('loopback callback server', () => {
       filter: (params) =>
         params.get('state') === 'good'
           ? { take: true }
-          : { take: false, page: { status: 400, html: errorPage('wrong state') } },
+          : { take: false, page: { status: 400, html: failurePage('en', 'wrong state') } },
     });
     try {
       expect(server.redirectUri).toBe(`http://127.0.0.1:${server.port}/callback`);
@@ -59,7 +59,7 @@ describe('loopback callback server', () => {
       const accepted = await server.callback;
       expect(accepted.params.get('code')).toBe('abc');
       expect((await get(server.port, '/callback?state=good&code=again')).status).toBe(409);
-      await accepted.respond({ status: 200, html: successPage('alice-hf') });
+      await accepted.respond({ status: 200, html: successPage('en', 'alice-hf') });
       const response = await genuine;
       expect(response.status).toBe(200);
       expect(response.body).toContain('Signed in as <strong id="hflogin-account">alice-hf</strong>');
@@ -80,7 +80,7 @@ describe('loopback callback server', () => {
         bindings.push(browser);
         return browser === 'bound'
           ? { take: true }
-          : { take: false, page: { status: 400, html: errorPage('stray') } };
+          : { take: false, page: { status: 400, html: failurePage('en', 'stray') } };
       },
     });
     try {
@@ -122,7 +122,7 @@ describe('loopback callback server', () => {
         cookie: `other=1; hflogin_${server.port}=the-binding`,
       });
       const accepted = await server.callback;
-      await accepted.respond({ status: 200, html: successPage('alice-hf') });
+      await accepted.respond({ status: 200, html: successPage('en', 'alice-hf') });
       // Done with: the browser is told to forget the cookie.
       expect((await genuine).headers['set-cookie']).toEqual([
         `hflogin_${server.port}=; Path=/callback; HttpOnly; SameSite=Lax; Max-Age=0`,
@@ -142,7 +142,7 @@ describe('loopback callback server', () => {
       server = await startCallbackServer({
         port: 80,
         start,
-        filter: () => ({ take: false, page: { status: 400, html: errorPage('wrong state') } }),
+        filter: () => ({ take: false, page: { status: 400, html: failurePage('en', 'wrong state') } }),
       });
     } catch {
       return; // Port 80 is not ours to take here (unprivileged, or in use): loopbackHost above says it.
@@ -167,7 +167,7 @@ describe('loopback callback server', () => {
       }
       // Still up: the genuine callback is taken.
       const genuine = get(server.port, '/callback?code=c&state=s');
-      await (await server.callback).respond({ status: 200, html: successPage('alice') });
+      await (await server.callback).respond({ status: 200, html: successPage('en', 'alice') });
       expect((await genuine).status).toBe(200);
     } finally {
       await server.close();
@@ -175,7 +175,7 @@ describe('loopback callback server', () => {
   });
 
   it('escapes provider text on the error page', () => {
-    const html = errorPage('<script>alert(1)</script> & "quotes"');
+    const html = failurePage('en', '<script>alert(1)</script> & "quotes"');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
   });

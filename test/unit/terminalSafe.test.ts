@@ -14,7 +14,7 @@ import {
   writeLine,
   writeText,
 } from '../../src/io/terminal.js';
-import { errorPage, successPage } from '../../src/loopback/pages.js';
+import { failurePage, successPage } from '../../src/loopback/pages.js';
 import { expectRefused } from '../helpers/hostile.js';
 
 /** What a terminal would act on. */
@@ -122,7 +122,8 @@ describe('terminalSafe: the one sanitiser of terminal text', () => {
   });
 
   it('the loopback pages spell out control and bidi characters too (HTML-escaped as before)', () => {
-    const page = successPage('\u202eM<b>\u001b]0;x\u0007') + errorPage('denied \u009b2J', 'hint \u2066');
+    const page =
+      successPage('th', '\u202eM<b>\u001b]0;x\u0007') + failurePage('th', 'denied \u009b2J', 'hint \u2066');
     expect(page).toContain('\\u202eM&lt;b&gt;\\u001b]0;x\\u0007');
     expectRefused('control and bidi characters in the loopback pages', !unsafe.test(page));
   });

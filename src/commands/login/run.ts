@@ -41,14 +41,17 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
     options,
     deps,
     emit: loginEvents(deps.stdout, Boolean(options.json)),
-    debug: debugLog(deps.stderr, Boolean(options.debug)),
+    // The program's (with every request traced); options.debug alone when the run is called directly.
+    debug: deps.debug ?? debugLog(deps.stderr, Boolean(options.debug)),
   };
   try {
     const login = await loginSettings(options, deps, (settings) =>
       checkStorageOrOfferFile(settings, options, deps),
     );
     const owner = await sessionOwnerFor(login.settings, deps);
-    run.debug(`storage ${owner.storageKind} usable; profile ${login.settings.profile}`);
+    run.debug(
+      `storage ${owner.storageKind} usable (a test entry was written, read and cleared); profile ${login.settings.profile}`,
+    );
     announceReplacement(await owner.replaceable(), login, run);
     const providers = await discoverApps(login, run);
     const result = await signIn(login, providers, run);
