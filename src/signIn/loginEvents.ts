@@ -26,7 +26,7 @@ export type LoginEvent =
       huggingface: HuggingFaceIdentity | null;
       storage: 'keychain' | 'file';
     }
-  | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
+  | { event: 'error'; code: string; message: string; hint: string; exitCode: number };
 
 export type EmitLoginEvent = (event: LoginEvent) => void;
 
