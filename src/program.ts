@@ -7,7 +7,7 @@ import type { OnCommand } from './commands/register.js';
 import { debugLog, redact } from './io/debug.js';
 import { ErrorCode } from './io/errorCodes.js';
 import { tracedHttpClient } from './io/httpTrace.js';
-import { errorJson, ExitCode, HfloginError, isReportedInJson } from './io/errors.js';
+import { errorJson, ExitCode, HfloginError, isReportedInJson, unexpectedError } from './io/errors.js';
 import { writeJson, writeLine, writeText } from './io/terminal.js';
 
 export type CliDeps = CommandDeps;
@@ -53,6 +53,7 @@ function parse(definition: CommandDefinition<never>, line: ParsedLine): never {
 /** Parses and runs one command line; resolves to the exit code. */
 export async function runProgram(argv: readonly string[], deps: CliDeps): Promise<number> {
   const debugFromEnv = debugVariable(deps.env);
+  let answered = false;
   const program = buildProgram(deps, async (definition, line) => {
     try {
       const debug = line.flags.debug === true || debugFromEnv;
@@ -63,6 +64,7 @@ export async function runProgram(argv: readonly string[], deps: CliDeps): Promis
       // --json: one document on stdout, always; on failure, the error (the human text is on stderr).
       if (line.flags.json === true && !isReportedInJson(error))
         writeJson(deps.stdout, errorJson(asHfloginError(error)));
+      answered = true;
       throw error;
     }
   });
@@ -74,8 +76,36 @@ export async function runProgram(argv: readonly string[], deps: CliDeps): Promis
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
+    // Refused before any command ran (an unknown option, a --port out of range): with --json, that
+    // is the one document too.
+    if (!answered && argv.includes('--json') && !isHelpOrVersion(error))
+      writeJson(
+        deps.stdout,
+        errorJson(
+          commandLineError(
+            error,
+            argv,
+            program.commands.map((command) => command.name()),
+          ),
+        ),
+      );
     return exitCodeFor(error, deps, argv.includes('--debug') || debugFromEnv);
   }
+}
+
+function isHelpOrVersion(error: unknown): boolean {
+  return error instanceof CommanderError && error.exitCode === 0;
+}
+
+/** What commander refused, as hflogin's usage error: its words, and where to look. */
+function commandLineError(error: unknown, argv: readonly string[], commands: string[]): HfloginError {
+  if (!(error instanceof CommanderError)) return asHfloginError(error);
+  const command = argv.find((arg) => commands.includes(arg));
+  return new HfloginError(error.message.replace(/^error: /, ''), {
+    code: ErrorCode.usage,
+    exitCode: ExitCode.usage,
+    hint: `Run hflogin ${command ? `help ${command}` : '--help'} to see what is possible.`,
+  });
 }
 
 /**
@@ -136,12 +166,8 @@ function editDistance(a: string, b: string): number {
 /** Any failure as hflogin reports it: an unexpected one is `unexpected`, exit 1. */
 function asHfloginError(error: unknown): HfloginError {
   if (error instanceof HfloginError) return error;
-  return new HfloginError(
+  return unexpectedError(
     `unexpected failure: ${redact(error instanceof Error ? error.message : String(error))}`,
-    {
-      code: ErrorCode.unexpected,
-      exitCode: ExitCode.failed,
-    },
   );
 }
 

@@ -18,7 +18,10 @@ export function parseEndpoint(value: string): URL {
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw usageError(`The endpoint must be an https:// URL, not ${url.protocol}//.`);
+    throw usageError(
+      `The endpoint must be an https:// URL, not ${url.protocol}//.`,
+      'Pass the tenant URL, e.g. --endpoint https://tenant.logto.app',
+    );
   }
   if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname)) {
     throw usageError(
@@ -26,7 +29,11 @@ export function parseEndpoint(value: string): URL {
       'Use https://, or http:// only for 127.0.0.1, localhost or [::1].',
     );
   }
-  if (url.username || url.password) throw usageError('The endpoint must not contain credentials.');
+  if (url.username || url.password)
+    throw usageError(
+      'The endpoint must not contain credentials.',
+      'Pass only the tenant URL, e.g. --endpoint https://tenant.logto.app: hflogin signs in through the browser and needs no password.',
+    );
   url.search = '';
   url.hash = '';
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/oidc$/, '') || '/';

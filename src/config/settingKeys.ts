@@ -27,6 +27,7 @@ function parseConnector(value: string): string {
 }
 
 function nonEmpty(value: string, name: string): string {
-  if (value.trim() === '') throw usageError(`${name} cannot be empty.`);
+  if (value.trim() === '')
+    throw usageError(`${name} cannot be empty.`, `To remove it, run hflogin config unset ${name}.`);
   return value.trim();
 }

@@ -26,7 +26,10 @@ export interface SettingFlags {
 
 export function parseStorageKind(value: string, from: string): StorageKind {
   if (value === 'keychain' || value === 'file') return value;
-  throw usageError(`${from} must be "keychain" or "file", not "${value}".`);
+  throw usageError(
+    `${from} must be "keychain" or "file", not "${value}".`,
+    'Use keychain (the OS keychain, the default) or file (a 0600 file in the config directory).',
+  );
 }
 
 export async function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Promise<Settings> {

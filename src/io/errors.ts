@@ -17,8 +17,11 @@ export interface HfloginErrorOptions {
   /** Stable, machine-readable identifier, e.g. `keychain_unavailable`. */
   code: string;
   exitCode: ExitCode;
-  /** What the person can do next. */
-  hint?: string;
+  /**
+   * What the person can do next: required, so every error hflogin raises ends with one (the README's
+   * promise; test/inprocess/errorHints.test.ts walks every ErrorCode to prove it).
+   */
+  hint: string;
   cause?: unknown;
 }
 
@@ -29,7 +32,7 @@ export interface HfloginErrorOptions {
 export class HfloginError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;
-  readonly hint: string | undefined;
+  readonly hint: string;
 
   constructor(message: string, options: HfloginErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -40,14 +43,24 @@ export class HfloginError extends Error {
   }
 }
 
-export function usageError(message: string, hint?: string): HfloginError {
+export function usageError(message: string, hint: string): HfloginError {
   return new HfloginError(message, { code: ErrorCode.usage, exitCode: ExitCode.usage, hint });
+}
+
+/** A failure hflogin did not foresee (a bug, or an answer nothing checks for): `unexpected`, exit 1. */
+export function unexpectedError(message: string, cause?: unknown): HfloginError {
+  return new HfloginError(message, {
+    code: ErrorCode.unexpected,
+    exitCode: ExitCode.failed,
+    hint: 'This is a failure hflogin did not expect: run the command again with --debug to see where it happened, and report it with that output (tokens are redacted).',
+    cause,
+  });
 }
 
 /** What a `--json` command prints on stdout when it fails (schemaVersion 1): one document, always. */
 export interface ErrorJson {
   schemaVersion: 1;
-  error: { code: string; message: string; hint: string | null; exitCode: number };
+  error: { code: string; message: string; hint: string; exitCode: number };
 }
 
 const alreadyInJson = new WeakSet<object>();
@@ -65,6 +78,6 @@ export function isReportedInJson(error: unknown): boolean {
 export function errorJson(error: HfloginError): ErrorJson {
   return {
     schemaVersion: 1,
-    error: { code: error.code, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode },
+    error: { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode },
   };
 }

@@ -1,3 +1,4 @@
+import { proxyFailureOf } from './proxyFailure.js';
 import { rawRequest, type RawRequest, type RawResponse } from './rawRequest.js';
 import { providerRequestTimeoutMs } from './requestTimeout.js';
 
@@ -9,6 +10,9 @@ export interface ProxySettings {
   httpsProxy: string | undefined;
   /** NO_PROXY as given, with the loopback names always added. */
   noProxy: string;
+  /** The variables they came from (`https_proxy` or `HTTPS_PROXY`…), for messages. */
+  httpProxyVariable?: string;
+  httpsProxyVariable?: string;
 }
 
 /**
@@ -47,6 +51,8 @@ export function proxySettings(env: NodeJS.ProcessEnv): ProxySettings {
     httpProxy: env.http_proxy || env.HTTP_PROXY || undefined,
     httpsProxy: env.https_proxy || env.HTTPS_PROXY || undefined,
     noProxy: [...entries, ...loopbackNames.filter((name) => !entries.includes(name))].join(','),
+    httpProxyVariable: env.http_proxy ? 'http_proxy' : 'HTTP_PROXY',
+    httpsProxyVariable: env.https_proxy ? 'https_proxy' : 'HTTPS_PROXY',
   };
 }
 
@@ -84,9 +90,33 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
     agent ??= import('undici').then((imported: Record<string, unknown>) => {
       // undici is CommonJS: once bundled, its exports sit on the default export.
       const undici = (imported.EnvHttpProxyAgent ? imported : imported.default) as typeof import('undici');
-      return { fetch: undici.fetch, dispatcher: new undici.EnvHttpProxyAgent(proxy) };
+      const { httpProxy, httpsProxy, noProxy } = proxy;
+      return {
+        fetch: undici.fetch,
+        dispatcher: new undici.EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy }),
+      };
     });
     return agent;
+  };
+  /** A request through the proxy: a failure that is the proxy's is reported as the proxy's (io/proxyFailure.ts). */
+  const throughProxy = async <T>(
+    url: URL,
+    signal: AbortSignal | null | undefined,
+    send: () => Promise<T>,
+  ) => {
+    try {
+      return await send();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const https = url.protocol === 'https:';
+      const failure = proxyFailureOf(
+        error,
+        proxyFor(url)!,
+        (https ? proxy.httpsProxyVariable : proxy.httpProxyVariable) ??
+          (https ? 'HTTPS_PROXY' : 'HTTP_PROXY'),
+      );
+      throw failure ? new TypeError('fetch failed', { cause: failure }) : error;
+    }
   };
   return {
     proxy,
@@ -95,7 +125,9 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
     async request(url, init = {}) {
       if (!proxyFor(url)) return rawRequest(url, init);
       const { fetch, dispatcher } = await proxied();
-      const response = await fetch(url, { ...init, dispatcher: dispatcher as never });
+      const response = await throughProxy(url, init.signal, () =>
+        fetch(url, { ...init, dispatcher: dispatcher as never }),
+      );
       const rawHeaders: string[] = [];
       response.headers.forEach((value, name) => rawHeaders.push(name, value));
       return {
@@ -109,10 +141,9 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
       const url = new URL(input);
       if (proxyFor(url)) {
         const { fetch, dispatcher } = await proxied();
-        return (await fetch(url, {
-          ...(init as object),
-          dispatcher: dispatcher as never,
-        })) as unknown as Response;
+        return (await throughProxy(url, init.signal, () =>
+          fetch(url, { ...(init as object), dispatcher: dispatcher as never }),
+        )) as unknown as Response;
       }
       const raw = await rawRequest(url, {
         method: init.method,
@@ -124,11 +155,15 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
       for (let i = 0; i < raw.rawHeaders.length; i += 2)
         headers.append(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
       const nullBody = [101, 204, 205, 304].includes(raw.status);
-      return new Response(nullBody ? null : raw.body, {
+      const response = new Response(nullBody ? null : raw.body, {
         status: raw.status,
         statusText: raw.statusText,
         headers,
       });
+      // As fetch's own answers do, it says where it came from: messages about an unexpected
+      // answer name the URL (oauth/errors.ts).
+      Object.defineProperty(response, 'url', { value: url.href });
+      return response;
     },
   };
 }

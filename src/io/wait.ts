@@ -2,7 +2,11 @@ import { ExitCode, HfloginError } from './errors.js';
 import { ErrorCode } from './errorCodes.js';
 
 export function interrupted(): HfloginError {
-  return new HfloginError('Interrupted.', { code: ErrorCode.interrupted, exitCode: ExitCode.interrupted });
+  return new HfloginError('Interrupted.', {
+    code: ErrorCode.interrupted,
+    exitCode: ExitCode.interrupted,
+    hint: 'Stopped at your request (Ctrl+C or a signal); run the command again to retry.',
+  });
 }
 
 /**

@@ -90,7 +90,10 @@ export function validateResource(resource: string): void {
 /** A Logto organization ID: a plain token (Logto generates them; no spaces or punctuation). */
 export function validateOrganizationId(organizationId: string): void {
   if (!organizationIdPattern.test(organizationId)) {
-    throw usageError(`"${organizationId}" is not an organization ID.`);
+    throw usageError(
+      `"${organizationId}" is not an organization ID.`,
+      'Pass the ID Logto Console shows under Organizations (letters and digits, e.g. --organization 4j2x9k1m0p3q).',
+    );
   }
 }
 
@@ -107,7 +110,11 @@ export function validateChoices(choices: SignInChoices): SignInChoices {
     );
   }
   for (const scope of choices.scopes) {
-    if (!scopeToken.test(scope)) throw usageError(`"${scope}" is not a valid scope.`);
+    if (!scopeToken.test(scope))
+      throw usageError(
+        `"${scope}" is not a valid scope.`,
+        'A scope is one word without spaces or quotes, e.g. --scope read:models; repeat --scope for more.',
+      );
   }
   for (const resource of choices.resources) validateResource(resource);
   if (choices.organizationId !== undefined) validateOrganizationId(choices.organizationId);
@@ -115,7 +122,10 @@ export function validateChoices(choices: SignInChoices): SignInChoices {
     choices.loginHint !== undefined &&
     (choices.loginHint === '' || choices.loginHint.length > 256 || /[\p{Cc}]/u.test(choices.loginHint))
   ) {
-    throw usageError('--login-hint must be 1 to 256 printable characters.');
+    throw usageError(
+      '--login-hint must be 1 to 256 printable characters.',
+      'Pass the username or email to pre-fill, e.g. --login-hint alice@example.com',
+    );
   }
   const promptValues = choices.prompt.split(' ').filter(Boolean);
   if (
@@ -132,7 +142,10 @@ export function validateChoices(choices: SignInChoices): SignInChoices {
     choices.uiLocales !== undefined &&
     !choices.uiLocales.split(' ').every((tag) => languageTag.test(tag))
   ) {
-    throw usageError(`"${choices.uiLocales}" is not a list of language tags.`);
+    throw usageError(
+      `"${choices.uiLocales}" is not a list of language tags.`,
+      'Set LANG (or LC_ALL) to a locale such as th_TH.UTF-8 or en_US.UTF-8, or unset it.',
+    );
   }
   return choices;
 }

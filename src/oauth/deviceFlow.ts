@@ -126,6 +126,7 @@ export async function pollDeviceToken(
             throw new HfloginError('The sign-in was denied on the device page.', {
               code: ErrorCode.accessDenied,
               exitCode: ExitCode.failed,
+              hint: 'Nothing was saved. Run hflogin login --device again and approve on the device page if you meant to sign in.',
             });
           }
         }

@@ -50,9 +50,8 @@ function checkAnswer(
   status: number,
   document: Record<string, unknown> | undefined,
 ): HfloginError | undefined {
-  const host = issuer.host;
   if (status >= 500) {
-    return new HfloginError(`Discovery: ${host} answered HTTP ${status}.`, {
+    return new HfloginError(`Discovery: ${url.href} answered HTTP ${status}.`, {
       code: ErrorCode.providerUnavailable,
       exitCode: ExitCode.network,
       hint: 'The provider is having trouble; try again in a moment.',

@@ -11,7 +11,11 @@ export type Userinfo = Record<string, unknown>;
 const action = 'Reading your profile';
 
 function verificationFailed(message: string): HfloginError {
-  return new HfloginError(message, { code: ErrorCode.verificationFailed, exitCode: ExitCode.failed });
+  return new HfloginError(message, {
+    code: ErrorCode.verificationFailed,
+    exitCode: ExitCode.failed,
+    hint: 'The provider answered something hflogin will not trust; check that the endpoint is your Logto tenant.',
+  });
 }
 
 /**
@@ -52,19 +56,21 @@ export async function fetchUserinfo(
     throw new HfloginError(`${action} was refused by ${url.host}: the access token is not accepted.`, {
       code: ErrorCode.tokenRefused,
       exitCode: ExitCode.failed,
+      hint: "It was revoked, or this machine's clock is far off; run hflogin login to sign in again.",
     });
   }
   if (response.status >= 500) {
-    throw new HfloginError(`${action}: ${url.host} answered HTTP ${response.status}.`, {
+    throw new HfloginError(`${action}: ${url.href} answered HTTP ${response.status}.`, {
       code: ErrorCode.providerUnavailable,
       exitCode: ExitCode.network,
       hint: 'The provider is having trouble; try again in a moment.',
     });
   }
   if (response.status !== 200) {
-    throw new HfloginError(`${action} was refused by ${url.host} (HTTP ${response.status}).`, {
+    throw new HfloginError(`${action} failed: ${url.href} answered HTTP ${response.status}.`, {
       code: ErrorCode.userinfoFailed,
       exitCode: ExitCode.failed,
+      hint: 'Check that the endpoint is your Logto tenant; run again with --debug to see the request.',
     });
   }
   const body = jsonObjectOf(response);

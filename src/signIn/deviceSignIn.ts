@@ -5,6 +5,7 @@ import * as oauth from 'oauth4webapi';
 import type { DebugLog } from '../io/debug.js';
 import { ExitCode, HfloginError } from '../io/errors.js';
 import { terminalQrCode } from '../io/qrCode.js';
+import { duration } from '../io/relativeTime.js';
 import { writeLine } from '../io/terminal.js';
 import { logtoAuthorizationParameters, type SignInChoices } from '../logto/authorizationParameters.js';
 import { codeExpired, pollDeviceToken, requestDeviceCode, type PollDeadline } from '../oauth/deviceFlow.js';
@@ -82,11 +83,6 @@ function deviceDeadline(
           hint: 'Run hflogin login --device again (a longer wait: --timeout <seconds>).',
         });
   return { seconds, byExpiry, poll: { at, reached } };
-}
-
-/** "45 s", "10 min": seconds while they matter, minutes beyond two. */
-function duration(seconds: number): string {
-  return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
 /** Device-flow tokens as a sign-in result: there is no browser waiting on a loopback to answer. */

@@ -37,7 +37,7 @@ export type LoginEvent =
         revocation: 'revoked' | 'kept' | 'failed';
       } | null;
     }
-  | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
+  | { event: 'error'; code: string; message: string; hint: string; exitCode: number };
 
 export type EmitLoginEvent = (event: LoginEvent) => void;
 

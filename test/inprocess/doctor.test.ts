@@ -136,6 +136,7 @@ describe('hflogin doctor', () => {
     expect(failed).toEqual(['browser']);
     expect(report.checks.find((check) => check.name === 'browser')).toEqual({
       name: 'browser',
+      status: 'failed',
       ok: false,
       detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
       fix: 'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',

@@ -53,10 +53,27 @@ describe('profiles, status, config and logout --all', () => {
       appId: emulator.appId,
       state: 'valid',
       storage: 'file',
-      huggingface: 'alice-hf',
-      user: { id: 'u1alice00001', name: 'Alice Ng' },
+      // The same objects as whoami --json's.
+      huggingface: {
+        id: expect.any(String),
+        username: 'alice-hf',
+        name: expect.any(String),
+        email: expect.any(String),
+        avatarUrl: expect.any(String),
+      },
+      user: {
+        id: 'u1alice00001',
+        name: 'Alice Ng',
+        username: null,
+        email: 'alice@example.com',
+        picture: 'https://cdn-avatars.huggingface.co/alice.png',
+      },
     });
-    expect(byName.work).toMatchObject({ active: false, state: 'expired-refreshable', huggingface: 'bob-hf' });
+    expect(byName.work).toMatchObject({
+      active: false,
+      state: 'expired-refreshable',
+      huggingface: expect.objectContaining({ username: 'bob-hf' }),
+    });
     expect(byName.empty).toMatchObject({
       state: 'signed-out',
       endpoint: 'https://other.logto.app',
@@ -66,15 +83,28 @@ describe('profiles, status, config and logout --all', () => {
     // A profile's session without a refresh token and expired needs a login; as the active one: exit 4.
     const old = run(['status'], { HFLOGIN_PROFILE: 'old', HFLOGIN_STORAGE: 'file' });
     expect(await old.exit).toBe(4);
-    expect(old.stdout()).toMatch(/^\* old .* needs-login/m);
+    expect(old.stdout()).toMatch(/^\* {2}old .* needs-login {2,}expired \d+ d ago/m);
     expect(old.stderr()).toContain('has expired and holds no refresh token');
 
     const human = run(['status', '--profile', 'work']);
     expect(await human.exit).toBe(0);
-    expect(human.stdout()).toMatch(
-      /^\* work {2}127\.0\.0\.1:\d+ {2}Bob Martin \(bob-hf\) {2}expired-refreshable {2}\[file\]$/m,
+    // A table: a header, one row per profile, columns aligned; times relative to now.
+    const lines = human.stdout().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ {3}PROFILE {2}TENANT +USER +STATE +ACCESS TOKEN +STORAGE$/);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\* {2}work {5}127\.0\.0\.1:\d+ {2}Bob Martin \(bob-hf\) {2}expired-refreshable {2}expired \d+ d ago {2}file$/,
+      ),
     );
-    expect(human.stdout()).toMatch(/^ {2}default {2}.*valid until/m);
+    // The seeded access token lives an hour (the emulator's TTL), and was issued a moment ago.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {3}default {2}.* {2}valid {2,}valid for 60 min {2,}file$/),
+    );
+    for (const column of ['TENANT', 'USER', 'STATE', 'ACCESS TOKEN', 'STORAGE']) {
+      const at = lines[0]!.indexOf(column);
+      for (const line of lines.slice(1)) expect(line[at - 1], `${column} in "${line}"`).toBe(' ');
+      for (const line of lines.slice(1)) expect(line[at], `${column} in "${line}"`).not.toBe(' ');
+    }
   });
 
   it('status of a profile that was never signed in exits 4', async () => {
@@ -116,7 +146,8 @@ describe('profiles, status, config and logout --all', () => {
     expect(await json.exit).toBe(0);
     expect(JSON.parse(json.stdout()).profiles).toEqual({
       default: { endpoint: 'https://tenant.logto.app', storage: 'file' },
-      work: { appId: 'work-app' },
+      // The CLI's key names, as config set takes them.
+      work: { 'app-id': 'work-app' },
     });
   });
 
@@ -134,7 +165,9 @@ describe('profiles, status, config and logout --all', () => {
     );
     const empty = run(['config', 'set', 'app-id', ' ']);
     expect(await empty.exit).toBe(2);
-    expect(empty.stderr()).toBe('Error: app-id cannot be empty.\n');
+    expect(empty.stderr()).toBe(
+      'Error: app-id cannot be empty.\nHint: To remove it, run hflogin config unset app-id.\n',
+    );
     const unknown = run(['config', 'unset', 'nope']);
     expect(await unknown.exit).toBe(2);
     expect(unknown.stderr()).toContain(

@@ -78,9 +78,16 @@ describe('storage that cannot be used', () => {
     ]);
     const human = hflogin(host, ['status'], { keychainAddonFails: addonFailure });
     expect(await human.exit).toBe(6);
-    expect(human.stdout()).toBe(
-      `* ${host.profile}  ${new URL(emulator.endpoint).host}  —  storage-unavailable  [keychain]  ${addonProblem}\n`,
+    const [header, row, problem, ...rest] = human.stdout().split('\n');
+    expect(header).toMatch(/^ {3}PROFILE +TENANT +USER +STATE +ACCESS TOKEN +STORAGE$/);
+    expect(row).toMatch(
+      new RegExp(
+        `^\\* {2}${host.profile} {2,}${new URL(emulator.endpoint).host} {2}— {5}storage-unavailable {2}— {13}keychain$`,
+      ),
     );
+    // The problem on the line under its profile.
+    expect(problem).toBe(`   ${addonProblem}`);
+    expect(rest).toEqual(['']);
     expect(human.stderr()).toContain(keychainHint);
   });
 

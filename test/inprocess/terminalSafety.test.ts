@@ -121,10 +121,10 @@ describe('terminal safety: hostile text from outside is shown, never obeyed', ()
       const statusRun = await run(host, ['status', '--json']);
       expect(clean(statusRun.stdout())).toBe(true);
       const statusJson = JSON.parse(statusRun.stdout()) as {
-        profiles: Array<{ user: { name: string }; huggingface: string }>;
+        profiles: Array<{ user: { name: string }; huggingface: { username: string } }>;
       };
       expect(statusJson.profiles[0]!.user.name).toBe(`Mallory${raw}`);
-      expect(statusJson.profiles[0]!.huggingface).toBe(username);
+      expect(statusJson.profiles[0]!.huggingface.username).toBe(username);
     });
 
     it(`${name} in a user's email (shown when she has no name): whoami and status spell it out; --json keeps it exact`, async () => {
@@ -275,8 +275,9 @@ describe('terminal safety: hostile text from outside is shown, never obeyed', ()
     const json = await run(host, ['config', 'list', '--json']);
     expect(clean(json.stdout())).toBe(true);
     expect(
-      (JSON.parse(json.stdout()) as { profiles: Record<string, { appId: string }> }).profiles[host.profile]!
-        .appId,
+      (JSON.parse(json.stdout()) as { profiles: Record<string, { 'app-id': string }> }).profiles[
+        host.profile
+      ]!['app-id'],
     ).toBe(appId);
   });
 

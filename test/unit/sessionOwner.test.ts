@@ -196,7 +196,11 @@ describe('the session owner', () => {
 
   it('refused: marks the session refused (keeping it), and never asks the provider again', async () => {
     const { provider, calls } = fakeProvider(() => {
-      throw new HfloginError('refused', { code: 'refresh_refused', exitCode: ExitCode.notSignedIn });
+      throw new HfloginError('refused', {
+        code: 'refresh_refused',
+        exitCode: ExitCode.notSignedIn,
+        hint: 'h',
+      });
     });
     const { owner, seed, stored } = harness({ provider });
     await seed(storedSession({ leftS: -10 }));
@@ -214,7 +218,7 @@ describe('the session owner', () => {
 
   it('network error: the stored session is left exactly as it was', async () => {
     const { provider } = fakeProvider(() => {
-      throw new HfloginError('cannot reach', { code: 'network', exitCode: ExitCode.network });
+      throw new HfloginError('cannot reach', { code: 'network', exitCode: ExitCode.network, hint: 'h' });
     });
     const { owner, seed, storedText } = harness({ provider });
     await seed(storedSession({ leftS: -10 }));
@@ -429,6 +433,7 @@ describe('the session owner', () => {
       new HfloginError('Refreshing the session failed: unexpected JWT "exp" (expiration time) claim value', {
         code: 'verification_failed',
         exitCode: ExitCode.failed,
+        hint: 'h',
       }),
       { rotatedRefreshToken: 'rt-rotated' },
     );
@@ -524,6 +529,7 @@ describe('the session owner', () => {
         throw new HfloginError('refused: invalid_target', {
           code: 'invalid_target',
           exitCode: ExitCode.failed,
+          hint: 'h',
         });
       expect(refreshToken).toBe('rt-0');
       return goodAnswer();
@@ -539,7 +545,7 @@ describe('the session owner', () => {
 
   it('invalid_grant for an audience: the session decides — alive (audience refused) or refused (marked)', async () => {
     const refusal = () =>
-      new HfloginError('refused', { code: 'refresh_refused', exitCode: ExitCode.notSignedIn });
+      new HfloginError('refused', { code: 'refresh_refused', exitCode: ExitCode.notSignedIn, hint: 'h' });
     {
       const { provider, calls } = fakeProvider(() => {
         if (calls.refresh.length === 1) throw refusal();

@@ -1,12 +1,17 @@
+import { readConfig } from '../../config/profiles.js';
 import { resolveSettings } from '../../config/settings.js';
 import { usageError } from '../../io/errors.js';
-import { writeLine } from '../../io/terminal.js';
+import { writeJson, writeLine } from '../../io/terminal.js';
 import { isInteractive } from '../../io/terminalInput.js';
 import { askTenantSetup } from '../../signIn/tenantSetup.js';
 import type { CommandDeps } from '../deps.js';
+import { byCliNames } from './run.js';
 
 /** `hflogin config init`: asks for the tenant (checked by fetching its discovery) and saves the profile. */
-export async function runConfigInit(options: { profile?: string }, deps: CommandDeps): Promise<void> {
+export async function runConfigInit(
+  options: { profile?: string; json?: boolean },
+  deps: CommandDeps,
+): Promise<void> {
   const settings = await resolveSettings({ profile: options.profile }, deps.env);
   if (!isInteractive(deps.stdin, deps.stderr)) {
     throw usageError(
@@ -19,4 +24,9 @@ export async function runConfigInit(options: { profile?: string }, deps: Command
     deps.stderr,
     `Next: hflogin login${settings.profile === 'default' ? '' : ` --profile ${settings.profile}`}`,
   );
+  // --json: what was saved, as `config list --json` names it.
+  if (options.json) {
+    const saved = (await readConfig(settings.configDir)).profiles[settings.profile] ?? {};
+    writeJson(deps.stdout, { schemaVersion: 1, profile: settings.profile, settings: byCliNames(saved) });
+  }
 }

@@ -1,4 +1,10 @@
-import { readConfig, unsetProfileKeys, updateProfile } from '../../config/profiles.js';
+import {
+  profileFlag,
+  readConfig,
+  unsetProfileKeys,
+  updateProfile,
+  type Profile,
+} from '../../config/profiles.js';
 import { keys, type Key } from '../../config/settingKeys.js';
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError } from '../../io/errors.js';
@@ -28,9 +34,12 @@ export async function runConfigGet(options: SettingOptions, deps: CommandDeps): 
     throw new HfloginError(`"${options.key}" is not set for profile "${settings.profile}".`, {
       code: ErrorCode.notSet,
       exitCode: ExitCode.failed,
+      hint: `Set it with hflogin config set ${options.key} <value>${profileFlag(settings.profile)}${options.key === 'app-id' ? " (the App ID of the tenant's Native app, in Logto Console → Applications)" : ''}.`,
     });
   }
-  writeLine(deps.stdout, value);
+  if (options.json)
+    writeJson(deps.stdout, { schemaVersion: 1, profile: settings.profile, key: options.key, value });
+  else writeLine(deps.stdout, value);
 }
 
 export async function runConfigSet(
@@ -53,11 +62,27 @@ export async function runConfigUnset(options: SettingOptions, deps: CommandDeps)
     writeJson(deps.stdout, { schemaVersion: 1, profile: settings.profile, unset: options.key });
 }
 
+/**
+ * A profile's settings by the names the CLI uses (`app-id`, as in `config set app-id`), not the
+ * config file's field names (`appId`); what the file holds beyond them is not a setting.
+ */
+export function byCliNames(profile: Profile): Partial<Record<Key, string>> {
+  const named: Partial<Record<Key, string>> = {};
+  for (const [name, key] of Object.entries(keys) as Array<[Key, (typeof keys)[Key]]>) {
+    const value = profile[key.field];
+    if (typeof value === 'string') named[name] = value;
+  }
+  return named;
+}
+
 export async function runConfigList(options: ConfigOptions, deps: CommandDeps): Promise<void> {
   const settings = await profileName(options, deps);
   if (options.json) {
     const file = await readConfig(settings.configDir);
-    writeJson(deps.stdout, { schemaVersion: 1, activeProfile: settings.profile, profiles: file.profiles });
+    const profiles = Object.fromEntries(
+      Object.entries(file.profiles).map(([name, profile]) => [name, byCliNames(profile)]),
+    );
+    writeJson(deps.stdout, { schemaVersion: 1, activeProfile: settings.profile, profiles });
     return;
   }
   for (const [name, key] of Object.entries(keys)) {

@@ -22,13 +22,21 @@ export interface DoctorOptions {
 
 export interface Check {
   name: string;
+  /** docs/schemas/doctor.schema.json: ok | failed (skipped and note are for checks that cannot run or only inform). */
+  status: 'ok' | 'failed' | 'skipped' | 'note';
   ok: boolean;
   detail: string;
   fix: string | null;
 }
 
-const pass = (name: string, detail: string): Check => ({ name, ok: true, detail, fix: null });
-const fail = (name: string, detail: string, fix: string): Check => ({ name, ok: false, detail, fix });
+const pass = (name: string, detail: string): Check => ({ name, status: 'ok', ok: true, detail, fix: null });
+const fail = (name: string, detail: string, fix: string): Check => ({
+  name,
+  status: 'failed',
+  ok: false,
+  detail,
+  fix,
+});
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
   const candidates = isAbsolute(command)

@@ -1,6 +1,6 @@
 import { updateProfile } from '../../config/profiles.js';
 import { debugLog, type DebugLog } from '../../io/debug.js';
-import { ExitCode, HfloginError, reportedInJson } from '../../io/errors.js';
+import { HfloginError, reportedInJson, unexpectedError } from '../../io/errors.js';
 import { startSpinner } from '../../io/spinner.js';
 import { writeLine } from '../../io/terminal.js';
 import { displayName } from '../../logto/profile.js';
@@ -19,7 +19,6 @@ import { loginSettings, type LoginSettings } from './loginSettings.js';
 import { sessionFromSignIn } from './sessionFromSignIn.js';
 import { checkStorageOrOfferFile } from './storageOffer.js';
 import { sessionOwnerFor } from '../profileSession.js';
-import { ErrorCode } from '../../io/errorCodes.js';
 
 export type { LoginOptions };
 
@@ -263,15 +262,12 @@ function emitError(error: unknown, emit: EmitLoginEvent): void {
   const failure =
     error instanceof HfloginError
       ? error
-      : new HfloginError(error instanceof Error ? error.message : String(error), {
-          code: ErrorCode.unexpected,
-          exitCode: ExitCode.failed,
-        });
+      : unexpectedError(error instanceof Error ? error.message : String(error));
   emit({
     event: 'error',
     code: failure.code,
     message: failure.message,
-    hint: failure.hint ?? null,
+    hint: failure.hint,
     exitCode: failure.exitCode,
   });
 }

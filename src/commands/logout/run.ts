@@ -25,7 +25,7 @@ export interface LogoutProfileJson {
   endpoint: string | null;
   /** The API-resource and organization JWTs a revocation cannot reach, with their expiry. */
   stillValid: Array<{ audience: string; expiresAt: string }>;
-  error: { code: string; message: string; exitCode: number } | null;
+  error: { code: string; message: string; hint: string; exitCode: number } | null;
   /** With --browser, when there was a session: what was done in the browser; null otherwise. */
   browserSignOut: BrowserSignOutJson | null;
 }
@@ -59,7 +59,7 @@ export async function runLogout(options: LogoutOptions, deps: CommandDeps): Prom
           outcome: 'failed',
           endpoint: null,
           stillValid: [],
-          error: { code: error.code, message: error.message, exitCode: error.exitCode },
+          error: { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode },
           browserSignOut: null,
         });
       }

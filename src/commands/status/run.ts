@@ -1,7 +1,9 @@
 import { resolveSettings } from '../../config/settings.js';
 import { ExitCode, HfloginError, reportedInJson } from '../../io/errors.js';
+import { relativeTime, duration } from '../../io/relativeTime.js';
+import { alignColumns } from '../../io/table.js';
 import { writeJson, writeLine } from '../../io/terminal.js';
-import { displayName } from '../../logto/profile.js';
+import { displayName, type HuggingFaceIdentity, type UserSummary } from '../../logto/profile.js';
 import type { SessionState } from '../../session/freshness.js';
 import type { CommandDeps } from '../deps.js';
 import { everyProfile, profileSession } from '../profileSession.js';
@@ -18,8 +20,9 @@ export interface ProfileStatus {
   active: boolean;
   endpoint: string | null;
   appId: string | null;
-  user: { id: string; name: string | null; username: string | null; email: string | null } | null;
-  huggingface: string | null;
+  /** The same objects as `whoami --json`'s, as saved at sign-in (status reads nothing from the network). */
+  user: UserSummary | null;
+  huggingface: HuggingFaceIdentity | null;
   state: SessionState;
   accessTokenExpiresAt: string | null;
   storage: 'keychain' | 'file';
@@ -67,13 +70,8 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
       if (session) {
         status.endpoint = session.endpoint;
         status.appId = session.appId;
-        status.user = {
-          id: session.user.id,
-          name: session.user.name,
-          username: session.user.username,
-          email: session.user.email,
-        };
-        status.huggingface = session.huggingface?.username ?? null;
+        status.user = userOf(session.user);
+        status.huggingface = session.huggingface ? identityOf(session.huggingface) : null;
         status.accessTokenExpiresAt = session.accessTokenExpiresAt;
       }
     } catch (caught) {
@@ -91,23 +89,67 @@ export async function runStatus(options: StatusOptions, deps: CommandDeps): Prom
     const output: StatusJson = { schemaVersion: 1, activeProfile: active.profile, profiles };
     writeJson(deps.stdout, output);
   } else {
-    for (const profile of profiles) writeLine(deps.stdout, describe(profile));
+    for (const line of table(profiles, deps.now())) writeLine(deps.stdout, line);
   }
   // With --json the document above already says it (the active profile's state and problem).
   if (activeError) throw options.json ? reportedInJson(activeError) : activeError;
 }
 
-function describe(profile: ProfileStatus): string {
-  const marker = profile.active ? '*' : ' ';
-  const host = profile.endpoint ? new URL(profile.endpoint).host : '(no endpoint)';
-  const who = profile.user
-    ? `${displayName({ ...profile.user, picture: null })}${profile.huggingface ? ` (${profile.huggingface})` : ''}`
-    : '—';
-  const until =
-    (profile.state === 'valid' || profile.state === 'expiring') && profile.accessTokenExpiresAt
-      ? ` until ${profile.accessTokenExpiresAt}`
-      : '';
-  return `${marker} ${profile.name}  ${host}  ${who}  ${profile.state}${until}  [${profile.storage}]${
-    profile.problem ? `  ${profile.problem}` : ''
-  }`;
+/** Exactly whoami's fields, whatever an older build saved alongside them. */
+function userOf(user: UserSummary): UserSummary {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    picture: user.picture ?? null,
+  };
+}
+
+function identityOf(identity: HuggingFaceIdentity): HuggingFaceIdentity {
+  return {
+    id: identity.id,
+    username: identity.username,
+    name: identity.name,
+    email: identity.email,
+    avatarUrl: identity.avatarUrl ?? null,
+  };
+}
+
+/**
+ * One aligned row per profile under a header, the active one marked `*`, the access token's time
+ * relative to now ("valid for 57 min", "expired 3 h ago"); a profile's problem on the line below it.
+ */
+function table(profiles: ProfileStatus[], now: number): string[] {
+  const rows = [
+    ['', 'PROFILE', 'TENANT', 'USER', 'STATE', 'ACCESS TOKEN', 'STORAGE'],
+    ...profiles.map((profile) => [
+      profile.active ? '*' : '',
+      profile.name,
+      profile.endpoint ? new URL(profile.endpoint).host : '—',
+      profile.user
+        ? `${displayName(profile.user)}${profile.huggingface?.username ? ` (${profile.huggingface.username})` : ''}`
+        : '—',
+      profile.state,
+      tokenTime(profile, now),
+      profile.storage,
+    ]),
+  ];
+  const lines = alignColumns(rows);
+  const out = [lines[0]!];
+  profiles.forEach((profile, index) => {
+    out.push(lines[index + 1]!);
+    if (profile.problem) out.push(`   ${profile.problem}`);
+  });
+  return out;
+}
+
+/** The access token's expiry, relative to now. */
+function tokenTime(profile: ProfileStatus, now: number): string {
+  const at = profile.accessTokenExpiresAt ? Date.parse(profile.accessTokenExpiresAt) : Number.NaN;
+  if (Number.isNaN(at)) return '—';
+  if (at <= now) return `expired ${relativeTime(at, now)}`;
+  return profile.state === 'expiring'
+    ? `expires ${relativeTime(at, now)}`
+    : `valid for ${duration((at - now) / 1000)}`;
 }
