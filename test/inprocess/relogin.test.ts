@@ -5,6 +5,7 @@ import { FakeBrowser } from '../helpers/fakeDeps.js';
 import { fakeHost, hflogin, type FakeHost, type RunOptions } from '../helpers/inProcess.js';
 import { TestClient } from '../helpers/oidcClient.js';
 import { loginArgs, useEmulator } from '../helpers/useEmulator.js';
+import { assertValid } from '../helpers/jsonSchemas.js';
 
 /**
  * Signing in again (the previous session named, and its grant revoked once the new one is saved),
@@ -74,6 +75,7 @@ describe('signing in again, choosing the account, signing out of the browser', (
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((event) => event.event === 'signed-in');
+    assertValid('login-event', signedIn);
     expect(signedIn?.replaced).toEqual({
       endpoint: emulator.endpoint,
       user: alice.user,
@@ -194,6 +196,7 @@ describe('signing in again, choosing the account, signing out of the browser', (
 
     expect(logout.stderr()).toContain("sign-out page in your browser, to end Logto's session there too.");
     expect(logout.stdout() + logout.stderr()).not.toContain(alice.idToken!);
+    assertValid('logout', JSON.parse(logout.stdout()));
     expect(JSON.parse(logout.stdout())).toMatchObject({
       profiles: [{ outcome: 'revoked', browserSignOut: { opened: true, url: null } }],
     });
@@ -218,6 +221,7 @@ describe('signing in again, choosing the account, signing out of the browser', (
       `To end Logto's session in your browser too, open:\n  ${printed.href}\n`,
     );
     expect(logout.stdout() + logout.stderr()).not.toContain(alice.idToken!);
+    assertValid('logout', JSON.parse(logout.stdout()));
     expect(JSON.parse(logout.stdout())).toMatchObject({
       profiles: [{ outcome: 'revoked', browserSignOut: { opened: false, url: printed.href } }],
     });
