@@ -95,7 +95,8 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
     async request(url, init = {}) {
       if (!proxyFor(url)) return rawRequest(url, init);
       const { fetch, dispatcher } = await proxied();
-      const response = await fetch(url, { ...init, dispatcher: dispatcher as never });
+      // Like the direct path (rawRequest), one request: a redirect is the answer, never followed.
+      const response = await fetch(url, { ...init, redirect: 'manual', dispatcher: dispatcher as never });
       const rawHeaders: string[] = [];
       response.headers.forEach((value, name) => rawHeaders.push(name, value));
       return {

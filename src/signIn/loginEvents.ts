@@ -26,6 +26,8 @@ export type LoginEvent =
       huggingface: HuggingFaceIdentity | null;
       storage: 'keychain' | 'file';
     }
+  /** Something the person should know before the browser opens; the sign-in goes on. */
+  | { event: 'warning'; code: 'connector_not_enabled'; message: string; hint: string; connector: string }
   | { event: 'error'; code: string; message: string; hint: string | null; exitCode: number };
 
 export type EmitLoginEvent = (event: LoginEvent) => void;

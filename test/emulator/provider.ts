@@ -13,6 +13,7 @@ import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
 import { applyFaults, applyOverrides, applyRefreshFault } from './faults.js';
 import { applyHostileAnswers } from './hostileAnswers.js';
+import { addLogtoErrorFields } from './logtoErrors.js';
 import { holdRefreshResponse, recordDeviceAuthorization } from './observability.js';
 import { installLogtoRefreshTokenGrant, organizationResource } from './refreshTokenGrant.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, loggedOutPage, logoutPage } from './pages.js';
@@ -233,6 +234,11 @@ export function createProvider(state: EmulatorState): Provider {
   installLogtoRefreshTokenGrant(provider, state);
   installDeviceFlowPolling(provider, state);
 
+  // Registered first, so it runs last: Logto's error handler wraps the whole provider.
+  provider.use(async (ctx, next) => {
+    await next();
+    addLogtoErrorFields(ctx as KoaContextWithOIDC);
+  });
   provider.use(async (ctx, next) => {
     await next();
     const oidcCtx = ctx as KoaContextWithOIDC;
