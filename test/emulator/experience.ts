@@ -59,7 +59,11 @@ export class Experience {
         return this.socialCallback(req, res, url, decodeURIComponent(pathname.slice('/callback/'.length)));
       }
       if (method === 'GET' && pathname === '/consent') return this.autoConsent(req, res);
-      if (method === 'GET' && pathname === '/api/.well-known/sign-in-exp') {
+      if (
+        method === 'GET' &&
+        pathname === '/api/.well-known/sign-in-exp' &&
+        this.state.options.signInExperience
+      ) {
         sendJson(res, 200, this.signInExperience());
         return Promise.resolve();
       }

@@ -43,7 +43,7 @@ function clientMetadata(app: AppSeed, alg: 'ES384' | 'RS256'): ClientMetadata {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     // RFC 8252 §7.3: oidc-provider matches loopback redirect URIs of native clients on any port.
-    redirect_uris: ['http://127.0.0.1/callback'],
+    redirect_uris: app.redirectUris ?? ['http://127.0.0.1/callback'],
     post_logout_redirect_uris: ['http://127.0.0.1/signed-out'],
   };
 }
