@@ -53,8 +53,14 @@ export async function fetchEnabledConnectors(
     return targets ? { targets } : { unknown: `${url.href} lists no socialConnectors` };
   } catch (error) {
     if (signal?.aborted) throw interrupted();
-    return {
-      unknown: `${url.href}: ${timeout.aborted ? 'no answer within 5 s' : error instanceof Error ? error.message : String(error)}`,
-    };
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const reason = timeout.aborted
+      ? 'no answer within 5 s'
+      : typeof cause?.code === 'string'
+        ? cause.code
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return { unknown: `${url.href}: ${reason}` };
   }
 }

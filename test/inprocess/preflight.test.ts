@@ -138,6 +138,21 @@ describe('the checks before a sign-in', () => {
     expect(run.stderr()).toContain('Hint: --device needs a second Logto app of the "Device flow" kind');
   });
 
+  it('switching to a device code (d) with a wrong device-flow app ID: exit 2 with the same fix', async () => {
+    const run = hflogin(
+      host,
+      loginArgs(emulator, '--storage', 'file', '--device-app-id', 'no-such-device-app'),
+      { terminal: true, browser: 'stay' },
+    );
+    await expect.poll(() => run.stderr()).toMatch(/d to sign in with a device code instead/);
+    run.type('d');
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain(
+      `Error: ${new URL(emulator.endpoint).host} has no app with the ID "no-such-device-app" (Logto answered invalid_client).`,
+    );
+    expect(run.stderr()).toContain('Hint: Use the App ID of your device-flow app');
+  });
+
   it('a disabled connector: a warning before the browser opens (and a --json event), then the sign-in goes on', async () => {
     emulator.options.huggingFaceConnector = false;
     const run = hflogin(host, loginArgs(emulator, '--json'), { browser: 'stay' });
