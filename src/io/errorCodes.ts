@@ -5,6 +5,8 @@
  */
 export const ErrorCode = {
   accessDenied: 'access_denied',
+  /** Logto knows no app with the app ID (or device-flow app ID) in force. */
+  appNotFound: 'app_not_found',
   audienceRefused: 'audience_refused',
   configInvalid: 'config_invalid',
   deviceAppMissing: 'device_app_missing',
@@ -18,11 +20,15 @@ export const ErrorCode = {
   network: 'network',
   networkTimeout: 'network_timeout',
   noRefreshToken: 'no_refresh_token',
+  /** The device-flow app ID names an app that may not use the device flow (e.g. the Native app). */
+  notDeviceApp: 'not_a_device_app',
   notSet: 'not_set',
   notSignedIn: 'not_signed_in',
   portUnavailable: 'port_unavailable',
   providerError: 'provider_error',
   providerUnavailable: 'provider_unavailable',
+  /** The app does not register this sign-in's loopback redirect URI. */
+  redirectUriNotRegistered: 'redirect_uri_not_registered',
   refreshIdentityMismatch: 'refresh_identity_mismatch',
   refreshRefused: 'refresh_refused',
   sessionCorrupt: 'session_corrupt',

@@ -125,8 +125,9 @@ export function createHttpClient(env: NodeJS.ProcessEnv): HttpClient {
     async request(url, init = {}) {
       if (!proxyFor(url)) return rawRequest(url, init);
       const { fetch, dispatcher } = await proxied();
+      // Like the direct path (rawRequest), one request: a redirect is the answer, never followed.
       const response = await throughProxy(url, init.signal, () =>
-        fetch(url, { ...init, dispatcher: dispatcher as never }),
+        fetch(url, { ...init, redirect: 'manual', dispatcher: dispatcher as never }),
       );
       const rawHeaders: string[] = [];
       response.headers.forEach((value, name) => rawHeaders.push(name, value));

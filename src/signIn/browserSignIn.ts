@@ -5,6 +5,7 @@ import type * as oauth from 'oauth4webapi';
 import type { BrowserOpener } from '../io/browser.js';
 import type { HostFacts } from '../io/browserAvailability.js';
 import type { DebugLog } from '../io/debug.js';
+import type { HttpClient } from '../io/httpClient.js';
 import type { RandomBytes } from '../io/machine.js';
 import { startSpinner, type Spinner } from '../io/spinner.js';
 import { writeLine } from '../io/terminal.js';
@@ -18,6 +19,7 @@ import { firstToFinish, type Contender } from './firstToFinish.js';
 import type { EmitLoginEvent } from './loginEvents.js';
 import { openInBrowser, startLoopbackSignIn, type LoopbackSignIn } from './loopbackSignIn.js';
 import { pasteBack } from './pasteBack.js';
+import { checkBrowserApp, warnConnectorDisabled } from './preflight.js';
 import type { SignInResult } from './signInResult.js';
 
 export interface BrowserSignInInput {
@@ -34,6 +36,11 @@ export interface BrowserSignInInput {
   /** false with --no-color. */
   colour?: boolean;
   debug?: DebugLog;
+  /**
+   * Whether the tenant has the chosen connector enabled (preflight.ts): false warns before the
+   * browser opens; undefined (unknown, or no connector chosen) says nothing.
+   */
+  connectorEnabled?: boolean;
 }
 
 /** What the browser sign-in uses of the command's dependencies. */
@@ -48,6 +55,8 @@ export interface BrowserSignInDeps {
   now: () => number;
   random: RandomBytes;
   openBrowser: BrowserOpener;
+  /** For the checks before the browser opens (preflight.ts). */
+  http: HttpClient;
 }
 
 /** How a way of finishing ended: a callback (redirected or pasted) to check, or device-flow tokens. */
@@ -72,8 +81,16 @@ export async function browserSignIn(
 ): Promise<SignInResult> {
   const loopback = await startLoopbackSignIn(input, deps);
   try {
+    // The listener is up, so this sign-in's redirect URI (port and all) is known: Logto checks it
+    // now, before any browser opens or the URL is printed, rather than in the person's browser.
+    await checkBrowserApp(input.provider, loopback.redirectUri, deps, input.debug);
+    const { connector } = input.choices;
+    if (connector !== false && input.connectorEnabled === false)
+      warnConnectorDisabled(input.provider.host, connector, { stderr: deps.stderr, emit: input.emit });
     const preselected =
-      input.choices.connector === false ? '' : ` (${connectorName(input.choices.connector)} preselected)`;
+      connector === false || input.connectorEnabled === false
+        ? ''
+        : ` (${connectorName(connector)} preselected)`;
     writeLine(deps.stderr, `Sign in to ${input.provider.host}${preselected} in your browser:`);
     writeLine(deps.stderr, `  ${loopback.url.href}`);
     // The terminal shows the sign-in URL (for a browser elsewhere, or to paste back); the browser

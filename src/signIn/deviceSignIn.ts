@@ -7,6 +7,7 @@ import { ExitCode, HfloginError } from '../io/errors.js';
 import { terminalQrCode } from '../io/qrCode.js';
 import { duration } from '../io/relativeTime.js';
 import { writeLine } from '../io/terminal.js';
+import { appCheckFailure } from '../logto/appCheck.js';
 import { logtoAuthorizationParameters, type SignInChoices } from '../logto/authorizationParameters.js';
 import { codeExpired, pollDeviceToken, requestDeviceCode, type PollDeadline } from '../oauth/deviceFlow.js';
 import { protocolError } from '../oauth/errors.js';
@@ -37,7 +38,13 @@ export async function deviceSignIn(
 ): Promise<oauth.TokenEndpointResponse> {
   const emit = options.emit ?? (() => {});
   const timeoutAt = provider.now() + options.timeoutSeconds * 1000;
-  const device = await requestDeviceCode(provider, logtoAuthorizationParameters(choices), options.signal);
+  const device = await requestDeviceCode(
+    provider,
+    logtoAuthorizationParameters(choices),
+    options.signal,
+  ).catch((error: unknown) => {
+    throw appRefusal(error, provider) ?? error;
+  });
   const deadline = deviceDeadline(timeoutAt, provider.now() + device.expires_in * 1000, provider.now());
   const url = device.verification_uri_complete ?? device.verification_uri;
   emit({
@@ -63,6 +70,20 @@ export async function deviceSignIn(
     onSlowDown: (interval) =>
       writeLine(io.stderr, `The provider asked hflogin to poll less often: every ${interval} s now.`),
   });
+}
+
+/**
+ * Logto refusing the device-flow app itself (unknown, or not of the device-flow kind) gets the same
+ * error and fix as the check before a sign-in (logto/appCheck.ts): it reaches here when the person
+ * switches to a device code during a browser sign-in.
+ */
+function appRefusal(error: unknown, provider: ProviderContext): HfloginError | undefined {
+  if (!(error instanceof HfloginError)) return undefined;
+  const app = { host: provider.host, clientId: String(provider.client.client_id), kind: 'device' as const };
+  if (error.code === 'invalid_client') return appCheckFailure({ verdict: 'unknown-app' }, app);
+  if (error.code === 'invalid_request' && /not allowed for this client/.test(error.message))
+    return appCheckFailure({ verdict: 'not-device-app' }, app);
+  return undefined;
 }
 
 /** The wait ends at --timeout or when the code expires, whichever comes first. */

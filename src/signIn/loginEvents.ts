@@ -37,6 +37,8 @@ export type LoginEvent =
         revocation: 'revoked' | 'kept' | 'failed';
       } | null;
     }
+  /** Something the person should know before the browser opens; the sign-in goes on. */
+  | { event: 'warning'; code: 'connector_not_enabled'; message: string; hint: string; connector: string }
   | { event: 'error'; code: string; message: string; hint: string; exitCode: number };
 
 export type EmitLoginEvent = (event: LoginEvent) => void;

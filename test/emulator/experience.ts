@@ -59,6 +59,14 @@ export class Experience {
         return this.socialCallback(req, res, url, decodeURIComponent(pathname.slice('/callback/'.length)));
       }
       if (method === 'GET' && pathname === '/consent') return this.autoConsent(req, res);
+      if (
+        method === 'GET' &&
+        pathname === '/api/.well-known/sign-in-exp' &&
+        this.state.options.signInExperience
+      ) {
+        sendJson(res, 200, this.signInExperience());
+        return Promise.resolve();
+      }
       return undefined;
     };
     const handled = route();
@@ -91,6 +99,37 @@ export class Experience {
 
   private connectors(): Array<{ target: string; name: string }> {
     return this.state.options.huggingFaceConnector ? [{ target: 'huggingface', name: 'Hugging Face' }] : [];
+  }
+
+  /**
+   * Logto's public sign-in experience (GET /api/.well-known/sign-in-exp,
+   * packages/core/src/routes/well-known/index.ts), the parts a client reads: the enabled social
+   * connectors with their targets, as a tenant set up like the real-Logto stack has them.
+   */
+  private signInExperience(): Record<string, unknown> {
+    const connectors = this.connectors();
+    return {
+      tenantId: 'default',
+      id: 'default',
+      signIn: {
+        methods: [
+          { identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true },
+        ],
+      },
+      signUp: { identifiers: [], password: false, verify: false },
+      socialSignIn: {},
+      socialSignInConnectorTargets: connectors.map((connector) => connector.target),
+      signInMode: 'SignInAndRegister',
+      socialConnectors: connectors.map((connector) => ({
+        id: `emulator-${connector.target}`,
+        target: connector.target,
+        name: { en: connector.name },
+        logo: '',
+        logoDark: null,
+        platform: 'Universal',
+      })),
+      ssoConnectors: [],
+    };
   }
 
   private async context(req: IncomingMessage, res: ServerResponse): Promise<ExperienceContext> {

@@ -39,6 +39,8 @@ export interface AppSeed {
   kind: 'native' | 'device';
   /** Logto "first-party" apps skip the consent screen. */
   thirdParty?: boolean;
+  /** A native app's registered redirect URIs; by default `http://127.0.0.1/callback` (what hflogin needs). */
+  redirectUris?: string[];
 }
 
 export interface ApiResourceSeed {
@@ -141,6 +143,11 @@ export interface EmulatorOptions {
   huggingFaceUsers: HuggingFaceUser[];
   /** The Hugging Face social connector is enabled in the sign-in experience. */
   huggingFaceConnector: boolean;
+  /**
+   * Logto's public `/api/.well-known/sign-in-exp` is served (the default). `false` answers it 404,
+   * as a reverse proxy that exposes only `/oidc` would.
+   */
+  signInExperience: boolean;
   /**
    * What happens when the person denies at Hugging Face. `abort` ends the authorization request
    * with `access_denied` (so clients can exercise that path); `sign-in-page` shows Logto's sign-in
@@ -264,6 +271,7 @@ export function defaultOptions(): EmulatorOptions {
       },
     ],
     huggingFaceConnector: true,
+    signInExperience: true,
     socialDenial: 'abort',
     resources: [
       {

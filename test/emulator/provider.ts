@@ -13,6 +13,7 @@ import { pickLocale, translate, type Phrase } from './i18n.js';
 import { advertiseInterval, installDeviceFlowPolling, shortenVerificationUris } from './deviceFlowPolling.js';
 import { applyFaults, applyOverrides, applyRefreshFault } from './faults.js';
 import { applyHostileAnswers } from './hostileAnswers.js';
+import { addLogtoErrorFields } from './logtoErrors.js';
 import {
   holdRefreshResponse,
   recordAuthorization,
@@ -47,7 +48,7 @@ function clientMetadata(app: AppSeed, alg: 'ES384' | 'RS256'): ClientMetadata {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     // RFC 8252 §7.3: oidc-provider matches loopback redirect URIs of native clients on any port.
-    redirect_uris: ['http://127.0.0.1/callback'],
+    redirect_uris: app.redirectUris ?? ['http://127.0.0.1/callback'],
     post_logout_redirect_uris: ['http://127.0.0.1/signed-out'],
   };
 }
@@ -238,6 +239,11 @@ export function createProvider(state: EmulatorState): Provider {
   installLogtoRefreshTokenGrant(provider, state);
   installDeviceFlowPolling(provider, state);
 
+  // Registered first, so it runs last: Logto's error handler wraps the whole provider.
+  provider.use(async (ctx, next) => {
+    await next();
+    addLogtoErrorFields(ctx as KoaContextWithOIDC);
+  });
   provider.use(async (ctx, next) => {
     await next();
     const oidcCtx = ctx as KoaContextWithOIDC;

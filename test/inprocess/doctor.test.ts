@@ -11,7 +11,7 @@ import { useEmulator } from '../helpers/useEmulator.js';
 
 interface Check {
   name: string;
-  ok: boolean;
+  status: 'ok' | 'failed' | 'skipped' | 'note';
   detail: string;
   fix: string | null;
 }
@@ -45,7 +45,15 @@ describe('hflogin doctor', () => {
       join(host.configDir, 'config.json'),
       JSON.stringify({
         schemaVersion: 1,
-        profiles: { [host.profile]: { endpoint, appId: 'hflogin-native-app', storage: 'file', ...profile } },
+        profiles: {
+          [host.profile]: {
+            endpoint,
+            appId: 'hflogin-native-app',
+            deviceAppId: 'hflogin-device-app',
+            storage: 'file',
+            ...profile,
+          },
+        },
       }),
     );
     return host;
@@ -55,35 +63,54 @@ describe('hflogin doctor', () => {
     const run = hflogin(host, ['doctor', '--json', ...args]);
     const code = await run.exit;
     const report = JSON.parse(run.stdout()) as { schemaVersion: number; ok: boolean; checks: Check[] };
-    return { code, report, failed: report.checks.filter((check) => !check.ok).map((check) => check.name) };
+    const named = (status: Check['status']) =>
+      report.checks.filter((check) => check.status === status).map((check) => check.name);
+    const check = (name: string) => report.checks.find((candidate) => candidate.name === name)!;
+    return { code, report, failed: named('failed'), skipped: named('skipped'), notes: named('note'), check };
   }
+
+  const names = [
+    'tenant',
+    'discovery',
+    'clock',
+    'tls',
+    'app',
+    'device-app',
+    'connector',
+    'keychain',
+    'browser',
+    'display',
+    'proxy',
+    'loopback',
+  ];
 
   it('passes every check in a healthy setup (exit 0), one line each for people', async () => {
     const host = setup(emulator.endpoint);
-    const { code, report } = await doctor(host);
+    const { code, report, check } = await doctor(host);
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((check) => check.name)).toEqual([
-      'tenant',
-      'discovery',
-      'clock',
-      'tls',
-      'keychain',
-      'browser',
-      'display',
-      'proxy',
-      'loopback',
-    ]);
+    expect(report.checks.map((line) => line.name)).toEqual(names);
+    expect(report.checks.map((line) => line.status)).toEqual(names.map(() => 'ok'));
+    const endpointHost = new URL(emulator.endpoint).host;
+    expect(check('app').detail).toMatch(
+      new RegExp(
+        `^${endpointHost} knows the app hflogin-native-app and accepts http://127\\.0\\.0\\.1:\\d+/callback$`,
+      ),
+    );
+    expect(check('device-app').detail).toBe(`${endpointHost} knows the device-flow app hflogin-device-app`);
+    expect(check('connector').detail).toBe(
+      `"huggingface" is enabled in ${endpointHost}'s sign-in experience`,
+    );
     const human = hflogin(host, ['doctor']);
     expect(await human.exit).toBe(0);
-    expect(human.stdout().trim().split('\n')).toHaveLength(9);
-    expect(human.stdout()).toMatch(/^✓ discovery {2}http:\/\/127\.0\.0\.1:\d+\/oidc answered in \d+ ms$/m);
+    expect(human.stdout().trim().split('\n')).toHaveLength(names.length);
+    expect(human.stdout()).toMatch(/^✓ discovery {3}http:\/\/127\.0\.0\.1:\d+\/oidc answered in \d+ ms$/m);
   });
 
   const failures: Array<
     [string, () => { host: FakeHost; args?: string[]; before?: () => void; after?: () => void }]
   > = [
-    ['tenant', () => ({ host: setup(emulator.endpoint, { appId: '' }) })],
+    ['tenant', () => ({ host: setup(emulator.endpoint, { appId: '', deviceAppId: '' }) })],
     ['discovery', () => ({ host: setup('http://127.0.0.1:9') })],
     [
       'clock',
@@ -94,6 +121,8 @@ describe('hflogin doctor', () => {
       }),
     ],
     ['tls', () => ({ host: setup(tlsEmulator.endpoint, {}, { NODE_EXTRA_CA_CERTS: '' }) })],
+    ['app', () => ({ host: setup(emulator.endpoint, { appId: 'no-such-app' }) })],
+    ['device-app', () => ({ host: setup(emulator.endpoint, { deviceAppId: 'hflogin-native-app' }) })],
     [
       'keychain',
       () => {
@@ -103,44 +132,156 @@ describe('hflogin doctor', () => {
         return { host };
       },
     ],
-    ['browser', () => ({ host: setup(emulator.endpoint, {}, { BROWSER: '/nonexistent/browser' }) })],
-    ['display', () => ({ host: setup(emulator.endpoint, {}, { DISPLAY: '', WAYLAND_DISPLAY: '' }) })],
-    [
-      'proxy',
-      () => ({
-        host: setup(emulator.endpoint, {}, { HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }),
-      }),
-    ],
     ['loopback', () => ({ host: setup(emulator.endpoint), args: ['--port', String(busyPort)] })],
   ];
 
-  it.each(failures)('reports a broken %s with ✗, the fix, and exit 1', async (name, make) => {
+  // One cause, one ✗: what depends on it is skipped, saying where the cause is.
+  it.each(failures)('reports a broken %s with ✗ and the fix, once, and exits 1', async (name, make) => {
     const { host, args = [], before, after } = make();
     before?.();
     try {
-      const { code, report, failed } = await doctor(host, ...args);
+      const { code, failed, check } = await doctor(host, ...args);
       expect(code).toBe(1);
-      expect(failed).toContain(name);
-      const check = report.checks.find((candidate) => candidate.name === name)!;
-      expect(check.fix).toBeTruthy();
-      if (name !== 'tls' && name !== 'discovery' && name !== 'tenant') expect(failed).toEqual([name]);
+      expect(failed).toEqual([name]);
+      expect(check(name).fix).toBeTruthy();
     } finally {
       after?.();
     }
   });
 
-  it('over SSH without $BROWSER, says no browser will open and how to sign in anyway', async () => {
-    const host = setup(emulator.endpoint, {}, { BROWSER: '', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' });
-    const { code, report, failed } = await doctor(host);
-    expect(code).toBe(1);
-    expect(failed).toEqual(['browser']);
-    expect(report.checks.find((check) => check.name === 'browser')).toEqual({
-      name: 'browser',
+  it('a wrong app ID fails the app check with the fix login gives', async () => {
+    const { check } = await doctor(setup(emulator.endpoint, { appId: 'no-such-app' }));
+    expect(check('app')).toEqual({
+      name: 'app',
       status: 'failed',
-      ok: false,
-      detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
-      fix: 'Use paste-back, ssh -L, or hflogin login --device; or set BROWSER.',
+      detail: `${new URL(emulator.endpoint).host} has no app with the ID "no-such-app" (Logto answered invalid_client).`,
+      fix: 'Use the App ID of your Native app (Logto Console → Applications → your app → "App ID"), then hflogin login --app-id <App ID> (or hflogin config set app-id <App ID>).',
     });
+  });
+
+  it('without an endpoint, says so once: the checks that need the tenant are skipped, naming why', async () => {
+    const { code, failed, skipped, check } = await doctor(setup('', { endpoint: '' }));
+    expect(code).toBe(1);
+    expect(failed).toEqual(['tenant']);
+    expect(skipped).toEqual(['discovery', 'clock', 'tls', 'app', 'device-app', 'connector']);
+    for (const name of ['discovery', 'clock', 'tls', 'connector'])
+      expect(check(name).detail).toBe('no endpoint to check (see tenant)');
+    const human = hflogin(setup('', { endpoint: '' }), ['doctor']);
+    expect(await human.exit).toBe(1);
+    expect(human.stdout()).toMatch(/^– clock {7}skipped: no endpoint to check \(see tenant\)$/m);
+  });
+
+  it('an unreachable endpoint is one failure: clock, app, device app and connector are skipped', async () => {
+    const { failed, skipped, check } = await doctor(setup('http://127.0.0.1:9'));
+    expect(failed).toEqual(['discovery']);
+    expect(skipped).toEqual(['clock', 'app', 'device-app', 'connector']);
+    expect(check('app').detail).toBe('could not reach 127.0.0.1:9 (see discovery)');
+  });
+
+  it('a broken proxy in the way of an https tenant is the one failure; the tenant checks say so', async () => {
+    const host = setup('https://tenant.example.test', {}, { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    const { code, failed, skipped, check } = await doctor(host);
+    expect(code).toBe(1);
+    expect(failed).toEqual(['proxy']);
+    expect(skipped).toEqual(['discovery', 'clock', 'tls', 'app', 'device-app', 'connector']);
+    expect(check('discovery').detail).toBe(
+      'tenant.example.test is reached through the proxy, which is broken (see proxy)',
+    );
+  });
+
+  it('only the device-flow app configured: a note that only --device can sign in, exit 0', async () => {
+    const { code, notes, skipped, check } = await doctor(setup(emulator.endpoint, { appId: '' }));
+    expect(code).toBe(0);
+    expect(notes).toEqual(['tenant']);
+    expect(skipped).toEqual(['app']);
+    expect(check('tenant').detail).toContain('only hflogin login --device can sign in');
+  });
+
+  it('no device-flow app configured: the device-app check is skipped, saying what needs one', async () => {
+    const { code, check } = await doctor(setup(emulator.endpoint, { deviceAppId: '' }));
+    expect(code).toBe(0);
+    expect(check('device-app')).toEqual({
+      name: 'device-app',
+      status: 'skipped',
+      detail:
+        'no device-flow app ID configured (only login --device needs one: hflogin config set device-app-id <id>)',
+      fix: null,
+    });
+  });
+
+  it('a connector that is not enabled is a note with the Console path to enable it, exit 0', async () => {
+    const host = setup(emulator.endpoint, { connector: 'github' });
+    const { code, notes, check } = await doctor(host);
+    expect(code).toBe(0);
+    expect(notes).toEqual(['connector']);
+    expect(check('connector')).toEqual({
+      name: 'connector',
+      status: 'note',
+      detail: `"github" is not enabled in ${new URL(emulator.endpoint).host}'s sign-in experience (enabled: "huggingface"), so Logto shows its own sign-in page instead`,
+      fix: 'Enable it in Logto Console → Sign-in experience → Sign-up and sign-in → Social sign-in; or choose another: hflogin config set connector <target>.',
+    });
+    const human = hflogin(host, ['doctor']);
+    expect(await human.exit).toBe(0);
+    expect(human.stdout()).toMatch(/^! connector {3}"github" is not enabled/m);
+    expect(human.stdout()).toMatch(/^ {14}fix: Enable it in Logto Console → Sign-in experience/m);
+
+    const none = await doctor(setup(emulator.endpoint, { connector: 'none' }));
+    expect(none.check('connector')).toMatchObject({
+      status: 'skipped',
+      detail: 'no connector is preselected (connector = none)',
+    });
+  });
+
+  it('no display without $BROWSER: a note naming paste-back and --device, exit 0', async () => {
+    const host = setup(emulator.endpoint, {}, { BROWSER: '', DISPLAY: '', WAYLAND_DISPLAY: '' });
+    const { code, notes, check } = await doctor(host);
+    expect(code).toBe(0);
+    expect(notes).toEqual(['display']);
+    expect(check('browser')).toMatchObject({
+      status: 'skipped',
+      detail: 'none can open without a display (see display)',
+    });
+    expect(check('display')).toEqual({
+      name: 'display',
+      status: 'note',
+      detail: 'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset), so no browser opens here',
+      fix: 'Sign in anyway: open the URL hflogin prints in any browser and paste back the address it ends on, forward the port (ssh -L), or use hflogin login --device. Or set BROWSER.',
+    });
+  });
+
+  it('a set $BROWSER makes the display irrelevant: no display is then no concern', async () => {
+    const host = setup(emulator.endpoint, {}, { DISPLAY: '', WAYLAND_DISPLAY: '' });
+    const { code, notes, check } = await doctor(host);
+    expect(code).toBe(0);
+    expect(notes).toEqual([]);
+    expect(check('browser').status).toBe('ok');
+    expect(check('display')).toMatchObject({
+      status: 'skipped',
+      detail: 'hflogin runs $BROWSER, whatever the display',
+    });
+  });
+
+  it('a $BROWSER that is not a program is a note (the URL is printed instead), exit 0', async () => {
+    const { code, notes, check } = await doctor(
+      setup(emulator.endpoint, {}, { BROWSER: '/nonexistent/browser' }),
+    );
+    expect(code).toBe(0);
+    expect(notes).toEqual(['browser']);
+    expect(check('browser').fix).toBe('Point BROWSER at your browser, or unset it.');
+  });
+
+  it('over SSH without $BROWSER, says no browser will open and how to sign in anyway, exit 0', async () => {
+    const host = setup(emulator.endpoint, {}, { BROWSER: '', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' });
+    const { code, notes, check } = await doctor(host);
+    expect(code).toBe(0);
+    expect(notes).toEqual(['browser']);
+    expect(check('browser')).toEqual({
+      name: 'browser',
+      status: 'note',
+      detail: 'none will be opened: this is an SSH session, so a browser would open on the remote machine',
+      fix: 'Sign in anyway: open the URL hflogin prints in any browser and paste back the address it ends on, forward the port (ssh -L), or use hflogin login --device. Or set BROWSER.',
+    });
+    expect(check('display').status).toBe('skipped');
   });
 
   // Node accepts any certificate when NODE_TLS_REJECT_UNAUTHORIZED is exactly "0": nothing is trusted then.
@@ -152,7 +293,7 @@ describe('hflogin doctor', () => {
       expect(code).toBe(1);
       expectRefused(
         `doctor reports TLS as trusted with NODE_TLS_REJECT_UNAUTHORIZED=0 (${endpoint})`,
-        !tls.ok,
+        tls.status === 'failed',
       );
       expect(tls.detail).toContain('certificate verification is disabled (NODE_TLS_REJECT_UNAUTHORIZED=0)');
       expect(tls.fix).toContain('Unset NODE_TLS_REJECT_UNAUTHORIZED');
@@ -190,25 +331,26 @@ describe('hflogin doctor', () => {
     ['http://user:s3cr3t pw@pro xy:3128', 'HTTP_PROXY is not an http(s) URL with a host'],
     ['socks5://user:s3cr3t-pw@127.0.0.1:1080', 'HTTP_PROXY is not an http(s) URL with a host'],
     ['s3cr3t-pw', 'HTTP_PROXY is not an http(s) URL with a host'],
-  ])('fails the proxy check for %j without printing its password', async (proxy, detail) => {
+  ])('reports a broken proxy %j without printing its password', async (proxy, detail) => {
+    // NO_PROXY exempts the tenant: a note (the sign-in does not use the proxy), exit 0.
     const host = setup(emulator.endpoint, {}, { HTTP_PROXY: proxy, NO_PROXY: '127.0.0.1' });
-    const { code, report, failed } = await doctor(host);
+    const { code, report, notes, check } = await doctor(host);
     const human = hflogin(host, ['doctor']);
     await human.exit;
-    expect(code).toBe(1);
-    expect(failed).toEqual(['proxy']);
-    const check = report.checks.find((candidate) => candidate.name === 'proxy')!;
-    expect(check.detail).toContain(detail);
+    expect(code).toBe(0);
+    expect(notes).toEqual(['proxy']);
+    expect(check('proxy').detail).toContain(detail);
+    expect(check('proxy').detail).toMatch(/; not used for 127\.0\.0\.1:\d+ \(NO_PROXY\)$/);
     const printed = JSON.stringify(report) + human.stdout() + human.stderr();
     expectRefused(`doctor prints the password of HTTP_PROXY=${proxy}`, !printed.includes('s3cr3t'));
   });
 
   it('names the lower-case variable when that is the one in force', async () => {
     const host = setup(emulator.endpoint, {}, { http_proxy: 'nonsense', NO_PROXY: '127.0.0.1' });
-    const { report } = await doctor(host);
-    expect(report.checks.find((check) => check.name === 'proxy')).toMatchObject({
-      ok: false,
-      detail: 'http_proxy is not an http(s) URL with a host (its value is not shown: it may hold a password)',
+    const { check } = await doctor(host);
+    expect(check('proxy')).toMatchObject({
+      status: 'note',
+      detail: `http_proxy is not an http(s) URL with a host (its value is not shown: it may hold a password); not used for ${new URL(emulator.endpoint).host} (NO_PROXY)`,
       fix: 'Set http_proxy to http://host:port (or http://user:password@host:port).',
     });
   });

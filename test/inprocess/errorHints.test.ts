@@ -18,6 +18,7 @@ import { withSessionLock } from '../../src/session/sessionLock.js';
 import type { RefreshAnswer, TenantProvider } from '../../src/session/tenantProvider.js';
 import { FileStore } from '../../src/storage/fileStore.js';
 import { uninterruptible } from '../../src/io/interrupt.js';
+import { defaultOptions } from '../emulator/options.js';
 import { makeCertificates } from '../helpers/certificates.js';
 import { fakeHttp } from '../helpers/fakeHttp.js';
 import { freePort } from '../helpers/freePort.js';
@@ -63,7 +64,18 @@ type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
  * run time too, so nothing passes by being left out.
  */
 describe('every error hflogin raises carries a hint', () => {
-  const emulator = useEmulator();
+  // One app registers another redirect URI than hflogin's: redirect_uri_not_registered.
+  const emulator = useEmulator({
+    apps: [
+      ...defaultOptions().apps,
+      {
+        id: 'app-without-loopback',
+        name: 'registered elsewhere',
+        kind: 'native' as const,
+        redirectUris: ['http://127.0.0.1/other'],
+      },
+    ],
+  });
   const tlsEmulator = useEmulator(() => {
     const certificates = makeCertificates();
     return { tls: { key: certificates.key, cert: certificates.cert, ca: certificates.ca } };
@@ -180,6 +192,37 @@ describe('every error hflogin raises carries a hint', () => {
 
   const triggers: Record<ErrorCodeValue, () => Promise<Raised>> = {
     access_denied: () => run(fakeHost(), login(fakeHost()), { browser: { decision: 'deny' } }),
+    app_not_found: () =>
+      run(fakeHost(), [
+        'login',
+        '--endpoint',
+        emulator.endpoint,
+        '--app-id',
+        'no-such-app',
+        '--storage',
+        'file',
+      ]),
+    redirect_uri_not_registered: () =>
+      run(fakeHost(), [
+        'login',
+        '--endpoint',
+        emulator.endpoint,
+        '--app-id',
+        'app-without-loopback',
+        '--storage',
+        'file',
+      ]),
+    not_a_device_app: () =>
+      run(fakeHost(), [
+        'login',
+        '--device',
+        '--endpoint',
+        emulator.endpoint,
+        '--device-app-id',
+        emulator.appId,
+        '--storage',
+        'file',
+      ]),
     audience_refused: async () =>
       thrown(async () =>
         (
@@ -361,7 +404,7 @@ describe('every error hflogin raises carries a hint', () => {
     },
   );
 
-  it("a provider's own OAuth error passes through with a hint: --device with an unknown app ID is invalid_client", async () => {
+  it('--device with an unknown device-flow app ID is app_not_found before any code is asked for, with a hint naming device-app-id', async () => {
     const raised = await run(fakeHost(), [
       'login',
       '--device',
@@ -372,7 +415,7 @@ describe('every error hflogin raises carries a hint', () => {
       '--storage',
       'file',
     ]);
-    expect(raised.code).toBe('invalid_client');
+    expect(raised.code).toBe('app_not_found');
     expect(raised.hint).toContain('device-app-id');
     expect(raised.hint).toContain('Logto Console → Applications');
   });

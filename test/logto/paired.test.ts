@@ -312,6 +312,104 @@ const rows: Row[] = [
       expect(unknown.body.error).toBe('invalid_client');
     },
   },
+  {
+    name: 'app check: 400 JSON invalid_client / invalid_redirect_uri (with Logto’s code), else 303; no interaction',
+    async check(server) {
+      const ask = async (clientId: string, redirectUri: string) => {
+        const url = new URL(server.as.authorization_endpoint!);
+        url.search = new URLSearchParams({
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          response_type: 'hflogin-app-check',
+          scope: 'openid',
+          state: 'x',
+        }).toString();
+        const response = await fetch(url, { redirect: 'manual' });
+        const text = await response.text();
+        return {
+          status: response.status,
+          location: response.headers.get('location'),
+          cookies: response.headers.getSetCookie(),
+          json: response.headers.get('content-type')?.startsWith('application/json')
+            ? (JSON.parse(text) as Record<string, unknown>)
+            : undefined,
+        };
+      };
+      const unknown = await ask('no-such-app', 'http://127.0.0.1:45678/callback');
+      expect(unknown).toMatchObject({ status: 400, location: null, cookies: [] });
+      expect(unknown.json).toMatchObject({
+        code: 'oidc.invalid_client',
+        message: 'An OIDC error occurred: oidc.invalid_client.',
+        error: 'invalid_client',
+        state: 'x',
+      });
+      const refused = await ask(server.appId, 'http://127.0.0.1:45678/other');
+      expect(refused).toMatchObject({ status: 400, location: null, cookies: [] });
+      expect(refused.json).toMatchObject({
+        code: 'oidc.invalid_redirect_uri',
+        error: 'invalid_redirect_uri',
+      });
+      // The device-flow app registers no redirect URI at all.
+      const device = await ask(server.deviceAppId, 'http://127.0.0.1:45678/callback');
+      expect(device.json).toMatchObject({ error: 'invalid_redirect_uri' });
+      const right = await ask(server.appId, 'http://127.0.0.1:45678/callback');
+      expect(right.status).toBe(303);
+      // No interaction is created: it would come with its `_interaction` cookie.
+      expect(right.cookies).toEqual([]);
+      const location = new URL(right.location!);
+      expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:45678/callback');
+      expect(location.searchParams.get('error')).toBe('unsupported_response_type');
+    },
+  },
+  {
+    name: 'device app check (resource=not-a-url): invalid_client / invalid_request / invalid_target, no code',
+    async check(server) {
+      const ask = (clientId: string) =>
+        postForm(server.as.device_authorization_endpoint!, {
+          client_id: clientId,
+          scope: 'openid',
+          resource: 'not-a-url',
+        });
+      expect(await ask('no-such-app')).toMatchObject({
+        status: 400,
+        body: { code: 'oidc.invalid_client', error: 'invalid_client' },
+      });
+      expect(await ask(server.appId)).toMatchObject({
+        status: 400,
+        body: {
+          code: 'oidc.invalid_request',
+          error: 'invalid_request',
+          error_description: 'urn:ietf:params:oauth:grant-type:device_code is not allowed for this client',
+        },
+      });
+      const device = await ask(server.deviceAppId);
+      expect(device).toMatchObject({
+        status: 400,
+        body: {
+          code: 'oidc.invalid_target',
+          error: 'invalid_target',
+          error_description: 'resource indicator must be an absolute URI',
+        },
+      });
+      expect(device.body).not.toHaveProperty('device_code');
+    },
+  },
+  {
+    name: 'GET /api/.well-known/sign-in-exp lists the enabled social connectors by target',
+    async check(server) {
+      const response = await fetch(`${server.endpoint}/api/.well-known/sign-in-exp`);
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as {
+        socialConnectors: Array<{ target: string; platform: string | null }>;
+        socialSignInConnectorTargets: string[];
+        signInMode: string;
+      };
+      expect(document.socialConnectors.map((connector) => connector.target)).toEqual(['huggingface']);
+      expect(document.socialConnectors[0]!.platform).toBe('Universal');
+      expect(document.socialSignInConnectorTargets).toEqual(['huggingface']);
+      expect(document.signInMode).toBe('SignInAndRegister');
+    },
+  },
 ];
 
 type Outcome = '✓' | '✗';

@@ -9,7 +9,17 @@ import {
   validateResource,
 } from '../../src/logto/authorizationParameters.js';
 import { certainlySeparateGrants } from '../../src/logto/grants.js';
+import type { RawResponse } from '../../src/io/rawRequest.js';
+import {
+  appCheckFailure,
+  authorizationCheckUrl,
+  readAuthorizationCheck,
+  readDeviceCheck,
+  registrableRedirectUri,
+  type AppCheck,
+} from '../../src/logto/appCheck.js';
 import { discoveryUrlOf, issuerOf } from '../../src/logto/issuer.js';
+import { enabledConnectorTargets, signInExperienceUrl } from '../../src/logto/signInExperience.js';
 import {
   assertOrganizationsGranted,
   audienceGrantParameters,
@@ -150,5 +160,115 @@ describe('Logto grants (packages/core/src/oidc/init.ts loadExistingGrant)', () =
     ['another tenant', { endpoint: 'https://other.example' }, true],
   ])('%s', (_name, change, separate) => {
     expect(certainlySeparateGrants(alice, { ...alice, ...change })).toBe(separate);
+  });
+});
+
+describe('Logto app checks: what an answer means', () => {
+  const answer = (status: number, body: unknown, headers: string[] = []): RawResponse => ({
+    status,
+    statusText: '',
+    rawHeaders: headers,
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  const redirectUri = 'http://127.0.0.1:45678/callback';
+
+  it('asks with an unsupported response_type, the app ID and the redirect URI, and nothing else', () => {
+    const url = authorizationCheckUrl('https://tenant.logto.app/oidc/auth', 'app1', redirectUri);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: 'app1',
+      redirect_uri: redirectUri,
+      response_type: 'hflogin-app-check',
+      scope: 'openid',
+      state: 'x',
+    });
+  });
+
+  it.each<[string, RawResponse, AppCheck]>([
+    ['unknown app', answer(400, { error: 'invalid_client' }), { verdict: 'unknown-app' }],
+    [
+      'redirect URI refused',
+      answer(400, { error: 'invalid_redirect_uri' }),
+      { verdict: 'redirect-uri-refused' },
+    ],
+    [
+      'both right',
+      answer(303, '', ['Location', `${redirectUri}?error=unsupported_response_type&state=x`]),
+      { verdict: 'accepted' },
+    ],
+    [
+      'another error at our redirect URI (the client and URI were accepted)',
+      answer(302, '', ['location', `${redirectUri}?error=invalid_request&state=x`]),
+      { verdict: 'accepted' },
+    ],
+    [
+      'a redirect elsewhere (a proxy’s sign-in page)',
+      answer(302, '', ['location', 'https://sso.example.com/login']),
+      { verdict: 'unclear', detail: 'HTTP 302 to https://sso.example.com/login' },
+    ],
+    ['a server error', answer(503, '<h1>busy</h1>'), { verdict: 'unclear', detail: 'HTTP 503' }],
+    [
+      'another 400',
+      answer(400, { error: 'invalid_request' }),
+      { verdict: 'unclear', detail: 'HTTP 400 invalid_request' },
+    ],
+  ])('authorization endpoint, %s', (_what, response, expected) => {
+    expect(readAuthorizationCheck(response, redirectUri)).toEqual(expected);
+  });
+
+  it.each<[string, RawResponse, AppCheck]>([
+    ['a device-flow app', answer(400, { error: 'invalid_target' }), { verdict: 'accepted' }],
+    ['a code issued anyway', answer(200, { device_code: 'x' }), { verdict: 'accepted' }],
+    [
+      'unknown app',
+      answer(400, { error: 'invalid_client', error_description: 'invalid client x' }),
+      { verdict: 'unknown-app' },
+    ],
+    [
+      'an app that needs a secret',
+      answer(401, { error: 'invalid_client', error_description: 'client authentication failed' }),
+      { verdict: 'not-device-app' },
+    ],
+    [
+      'not a device-flow app',
+      answer(400, {
+        error: 'invalid_request',
+        error_description: 'urn:ietf:params:oauth:grant-type:device_code is not allowed for this client',
+      }),
+      { verdict: 'not-device-app' },
+    ],
+    [
+      'a server error',
+      answer(500, { error: 'server_error' }),
+      { verdict: 'unclear', detail: 'HTTP 500 server_error' },
+    ],
+  ])('device authorization, %s', (_what, response, expected) => {
+    expect(readDeviceCheck(response)).toEqual(expected);
+  });
+
+  it('names the port-less loopback URI to register, and gives no error when nothing is wrong', () => {
+    expect(registrableRedirectUri('http://127.0.0.1:53117/callback')).toBe('http://127.0.0.1/callback');
+    const app = { host: 'tenant.logto.app', clientId: 'app1', redirectUri, kind: 'native' as const };
+    expect(appCheckFailure({ verdict: 'accepted' }, app)).toBeUndefined();
+    expect(appCheckFailure({ verdict: 'unclear', detail: 'HTTP 503' }, app)).toBeUndefined();
+    for (const verdict of ['unknown-app', 'redirect-uri-refused', 'not-device-app'] as const) {
+      const failure = appCheckFailure({ verdict }, app)!;
+      expect(failure.exitCode).toBe(ExitCode.usage);
+      expect(failure.hint).toMatch(/Logto Console → Applications/);
+    }
+  });
+});
+
+describe('Logto sign-in experience', () => {
+  it('is under /api, and lists the enabled connectors by target', () => {
+    expect(signInExperienceUrl('https://tenant.logto.app').href).toBe(
+      'https://tenant.logto.app/api/.well-known/sign-in-exp',
+    );
+    expect(
+      enabledConnectorTargets({
+        socialConnectors: [{ target: 'huggingface' }, { target: 'github' }, { id: 'no target' }],
+      }),
+    ).toEqual(['huggingface', 'github']);
+    expect(enabledConnectorTargets({ signInMode: 'SignIn' })).toBeUndefined();
+    expect(enabledConnectorTargets(null)).toBeUndefined();
   });
 });

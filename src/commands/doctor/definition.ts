@@ -4,7 +4,7 @@ import type { DoctorOptions } from './run.js';
 export const doctor = defineCommand<DoctorOptions>({
   name: 'doctor',
   summary:
-    'check everything a sign-in needs: tenant, discovery, clock, TLS, keychain, browser, proxy, loopback',
+    'check everything a sign-in needs: tenant, discovery, clock, TLS, app IDs, connector, keychain, browser, proxy, loopback',
   configure: (command) =>
     command
       .option('--json', 'one JSON object on stdout (schemaVersion 1)')

@@ -12,6 +12,7 @@ import type { ReplacedRevocation, SessionOwner } from '../../session/sessionOwne
 import { browserSignIn } from '../../signIn/browserSignIn.js';
 import { deviceResult, deviceSignIn } from '../../signIn/deviceSignIn.js';
 import { loginEvents, type EmitLoginEvent } from '../../signIn/loginEvents.js';
+import { checkDeviceFlowApp, connectorEnabled, warnConnectorDisabled } from '../../signIn/preflight.js';
 import type { SignInResult } from '../../signIn/signInResult.js';
 import type { CommandDeps } from '../deps.js';
 import type { LoginOptions } from './loginOptions.js';
@@ -52,8 +53,11 @@ export async function runLogin(options: LoginOptions, deps: CommandDeps): Promis
       `storage ${owner.storageKind} usable (a test entry was written, read and cleared); profile ${login.settings.profile}`,
     );
     announceReplacement(await owner.replaceable(), login, run);
+    // The sign-in experience is read beside discovery: it needs only the endpoint.
+    const connector = connectorEnabled(login.endpoint, login.choices.connector, deps, run.debug);
+    connector.catch(() => undefined);
     const providers = await discoverApps(login, run);
-    const result = await signIn(login, providers, run);
+    const result = await signIn(login, providers, await connector, run);
     run.debug('tokens received; ID token signature and claims verified');
     await keepSession(result, login, owner, run);
   } catch (error) {
@@ -101,10 +105,24 @@ async function discoverApps(login: LoginSettings, { deps, debug }: LoginRun): Pr
   };
 }
 
-/** --device: the device flow; otherwise the browser (with paste-back and the switch to a code). */
-async function signIn(login: LoginSettings, apps: Apps, run: LoginRun): Promise<SignInResult> {
+/**
+ * --device: the device flow; otherwise the browser (with paste-back and the switch to a code). Each
+ * checks its app with Logto first, and says so when the chosen connector is not enabled.
+ */
+async function signIn(
+  login: LoginSettings,
+  apps: Apps,
+  connectorIsEnabled: boolean | undefined,
+  run: LoginRun,
+): Promise<SignInResult> {
   const { options, deps, emit, debug } = run;
   if (options.device) {
+    await checkDeviceFlowApp(apps.deviceProvider!, deps, debug);
+    if (login.choices.connector !== false && connectorIsEnabled === false)
+      warnConnectorDisabled(apps.deviceProvider!.host, login.choices.connector, {
+        stderr: deps.stderr,
+        emit,
+      });
     const tokens = await deviceSignIn(apps.deviceProvider!, login.choices, deps, {
       signal: deps.signal,
       timeoutSeconds: options.timeout,
@@ -125,6 +143,7 @@ async function signIn(login: LoginSettings, apps: Apps, run: LoginRun): Promise<
       emit,
       colour: options.color,
       debug,
+      connectorEnabled: connectorIsEnabled,
     },
     deps,
   );
