@@ -62,7 +62,14 @@ describe('hflogin doctor', () => {
   async function doctor(host: FakeHost, ...args: string[]) {
     const run = hflogin(host, ['doctor', '--json', ...args]);
     const code = await run.exit;
-    const report = JSON.parse(run.stdout()) as { schemaVersion: number; ok: boolean; checks: Check[] };
+    const printed = JSON.parse(run.stdout()) as {
+      schemaVersion: number;
+      ok: boolean;
+      checks: (Check & { ok: boolean })[];
+    };
+    // Each check's first-version `ok` is false exactly when it failed; the tests read the rest.
+    for (const check of printed.checks) expect(check.ok).toBe(check.status !== 'failed');
+    const report = { ...printed, checks: printed.checks.map(({ ok: _ok, ...check }) => check as Check) };
     const named = (status: Check['status']) =>
       report.checks.filter((check) => check.status === status).map((check) => check.name);
     const check = (name: string) => report.checks.find((candidate) => candidate.name === name)!;
