@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { usageError } from '../io/errors.js';
+import type { CompletionValues } from './completionValues.js';
 import type { CommandDeps } from './deps.js';
 
 /** commander's parsed flags (with the global ones) and the positional arguments of one command. */
@@ -23,6 +24,10 @@ export interface CommandDefinition<Options = unknown> {
   summary: string;
   /** Flags, arguments and help text. */
   configure?: (command: Command) => void;
+  /** What completes each positional argument in a shell (a value of your own when absent). */
+  argumentValues?: CompletionValues[];
+  /** Left out of help and completion: for the completion scripts' own use. */
+  hidden?: boolean;
   examples?: string[];
   parse?: (line: ParsedLine) => Options;
   load?: () => Promise<Run<Options>>;
@@ -79,13 +84,12 @@ export function examplesText(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
-/** A command whose only flag is --json (whoami, status): its Options are the global ones. */
+/** A command with only the global flags (whoami, status): its Options are the global ones. */
 export function reportCommand(
   definition: Pick<CommandDefinition<GlobalOptions>, 'name' | 'summary' | 'examples' | 'load'>,
 ): CommandDefinition<never> {
   return defineCommand<GlobalOptions>({
     ...definition,
-    configure: (command) => command.option('--json', 'one JSON object on stdout (schemaVersion 1)'),
     parse: ({ flags }) => globalOptions(flags),
   });
 }

@@ -1,6 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 
 import { version } from '../version.js';
+import { completesWith } from './completionValues.js';
 import { registerCommands, type OnCommand } from './register.js';
 import { commands } from './registry.js';
 
@@ -16,12 +17,22 @@ export function commandTree(onCommand: OnCommand): Command {
     .description('Sign in to a Logto tenant from your terminal, with Hugging Face preselected.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .addOption(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'))
-    .option('--json', 'machine-readable output on stdout')
+    .addOption(
+      completesWith(new Option('-p, --profile <name>', 'profile to use (env HFLOGIN_PROFILE)'), 'profiles'),
+    )
+    .option('--json', 'one JSON document on stdout, on failure too')
     .option('--debug', 'trace every request on stderr, secrets redacted (env HFLOGIN_DEBUG=1)')
     .option('--no-color', 'no colour in output')
-    // Each command's help lists the global options too (`login --help` mentions --json).
-    .configureHelp({ showGlobalOptions: true });
+    // Each command's help lists the global options too (`login --help` mentions --json), but for
+    // --version, which answers for the program, not for a command.
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions(this: Help, command: Command) {
+        return Help.prototype.visibleGlobalOptions
+          .call(this, command)
+          .filter((option) => option.long !== '--version');
+      },
+    });
   registerCommands(program, commands, onCommand);
   return program;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { examplesText, type CommandDefinition, type ParsedLine } from './command.js';
+import { completesWith } from './completionValues.js';
 
 /** What happens when commander has matched a command: run it, or (in tests) just record it. */
 export type OnCommand = (definition: CommandDefinition<never>, line: ParsedLine) => Promise<void>;
@@ -12,8 +13,13 @@ export function registerCommands(
   onCommand: OnCommand,
 ): void {
   for (const definition of definitions) {
-    const command = parent.command(definition.name).description(definition.summary);
+    const command = parent
+      .command(definition.name, { hidden: definition.hidden === true })
+      .description(definition.summary);
     definition.configure?.(command);
+    definition.argumentValues?.forEach((values, index) =>
+      completesWith(command.registeredArguments[index]!, values),
+    );
     if (definition.examples) command.addHelpText('after', examplesText(definition.examples));
     if (definition.subcommands) registerCommands(command, definition.subcommands, onCommand);
     if (definition.load) {

@@ -1,5 +1,5 @@
 import type { CommandDefinition } from './command.js';
-import { completion } from './completion/definition.js';
+import { completeValues, completion } from './completion/definition.js';
 import { config } from './config/definition.js';
 import { doctor } from './doctor/definition.js';
 import { login } from './login/definition.js';
@@ -8,7 +8,10 @@ import { status } from './status/definition.js';
 import { token } from './token/definition.js';
 import { whoami } from './whoami/definition.js';
 
-/** Every command, in the order `hflogin --help` lists them. To add one, see docs/architecture.md. */
+/**
+ * Every command, in the order `hflogin --help` lists them (the hidden `__complete` is the completion
+ * scripts' own). To add one, see docs/architecture.md.
+ */
 export const commands: Array<CommandDefinition<never>> = [
   login,
   whoami,
@@ -18,4 +21,5 @@ export const commands: Array<CommandDefinition<never>> = [
   config,
   doctor,
   completion,
+  completeValues,
 ];

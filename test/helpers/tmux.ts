@@ -16,8 +16,15 @@ export function tmuxAvailability(): { skip: boolean } {
 export class TerminalSession {
   private constructor(private readonly socket: string) {}
 
-  /** Runs `command` (a shell command line) in a 200×60 terminal; the pane stays after it exits. */
-  static start(command: string, env: NodeJS.ProcessEnv): TerminalSession {
+  /**
+   * Runs `command` (a shell command line) in a terminal of `size` (200×60 unless given); the pane
+   * stays after it exits.
+   */
+  static start(
+    command: string,
+    env: NodeJS.ProcessEnv,
+    size: { columns: number; rows: number } = { columns: 200, rows: 60 },
+  ): TerminalSession {
     const socket = `hflogin-test-${randomBytes(4).toString('hex')}`;
     const result = spawnSync(
       'tmux',
@@ -31,9 +38,9 @@ export class TerminalSession {
         '-s',
         'main',
         '-x',
-        '200',
+        String(size.columns),
         '-y',
-        '60',
+        String(size.rows),
         `${command}; echo "[exit $?]"; sleep 120`,
       ],
       { env, encoding: 'utf8' },
@@ -47,6 +54,18 @@ export class TerminalSession {
     return spawnSync('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', 'main'], {
       encoding: 'utf8',
     }).stdout;
+  }
+
+  /** What the terminal shows now, row by row (no scrollback, a wrapped line on each of its rows). */
+  rows(): string[] {
+    return spawnSync('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', 'main'], {
+      encoding: 'utf8',
+    }).stdout.split('\n');
+  }
+
+  /** The window resized, as a person drags its edge: the program gets SIGWINCH. */
+  resize(columns: number): void {
+    spawnSync('tmux', ['-L', this.socket, 'resize-window', '-t', 'main', '-x', String(columns)]);
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {

@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { version } from '../../src/version.js';
@@ -25,10 +28,35 @@ describe('the command line', () => {
     expect(zsh.stdout()).toContain('compdef _hflogin hflogin');
     const fish = run('completion', 'fish');
     expect(await fish.exit).toBe(0);
-    expect(fish.stdout()).toContain("complete -c hflogin -f -n '__fish_use_subcommand'");
+    expect(fish.stdout()).toContain('\ncomplete -c hflogin -f\n');
     const other = run('completion', 'tcsh');
     expect(await other.exit).toBe(2);
     expect(other.stderr()).toContain('Use bash, zsh or fish');
+  });
+
+  it('lists the profiles for completion (hflogin __complete profiles), sorted, one a line', async () => {
+    const host = fakeHost();
+    for (const profile of ['work', 'personal'])
+      expect(
+        await hflogin(host, ['--profile', profile, 'config', 'set', 'endpoint', 'https://a.example.com'])
+          .exit,
+      ).toBe(0);
+    const listed = hflogin(host, ['__complete', 'profiles']);
+    expect(await listed.exit).toBe(0);
+    expect(listed.stdout()).toBe('personal\nwork\n');
+    expect(listed.stderr()).toBe('');
+  });
+
+  it('lists nothing, silently and with exit 0, from a config it cannot read or for another kind', async () => {
+    const host = fakeHost();
+    mkdirSync(host.configDir, { mode: 0o700 });
+    writeFileSync(join(host.configDir, 'config.json'), '{ not json', { mode: 0o600 });
+    for (const kind of ['profiles', 'shells']) {
+      const listed = hflogin(host, ['__complete', kind]);
+      expect(await listed.exit).toBe(0);
+      expect(listed.stdout()).toBe('');
+      expect(listed.stderr()).toBe('');
+    }
   });
 
   it('suggests the nearest command, and says where to look next', async () => {

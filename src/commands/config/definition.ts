@@ -1,8 +1,17 @@
-import { keyOf, settingNames } from '../../config/settingNames.js';
+import type { Command } from 'commander';
+
+import { keyOf, settingNames, settingSummaries } from '../../config/settingNames.js';
 import { defineCommand, globalOptions, type ParsedLine } from '../command.js';
 import type { ConfigOptions, SettingOptions } from './run.js';
 
 const settingsList = settingNames.join(', ');
+
+/** The settings `<key>` may name, one line each, after the options in the help. */
+const listSettings = (command: Command) => {
+  const width = Math.max(...settingNames.map((name) => name.length)) + 2;
+  const lines = settingNames.map((name) => `  ${name.padEnd(width)}${settingSummaries[name]}`);
+  command.addHelpText('after', `\nSettings (<key>):\n${lines.join('\n')}\n`);
+};
 
 /** `<key>` must name a setting: an unknown one is a usage error before anything runs. */
 const setting = ({ flags, args }: ParsedLine): SettingOptions => ({
@@ -21,18 +30,24 @@ export const config = defineCommand({
   subcommands: [
     defineCommand<SettingOptions>({
       name: 'get <key>',
+      configure: listSettings,
+      argumentValues: [settingNames],
       summary: 'print one setting of the profile (exit 1 if it is not set)',
       parse: setting,
       load: async () => (await import('./run.js')).runConfigGet,
     }),
     defineCommand<SettingOptions & { value: string }>({
       name: 'set <key> <value>',
+      configure: listSettings,
+      argumentValues: [settingNames],
       summary: `change one setting of the profile (${settingsList})`,
       parse: (line) => ({ ...setting(line), value: line.args[1]! }),
       load: async () => (await import('./run.js')).runConfigSet,
     }),
     defineCommand<SettingOptions>({
       name: 'unset <key>',
+      configure: listSettings,
+      argumentValues: [settingNames],
       summary: 'remove one setting from the profile',
       parse: setting,
       load: async () => (await import('./run.js')).runConfigUnset,

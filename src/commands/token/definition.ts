@@ -7,8 +7,7 @@ export const token = defineCommand<TokenOptions>({
   configure: (command) =>
     command
       .option('--resource <uri>', 'a JWT for this API resource (RFC 8707)')
-      .option('--organization <id>', 'an organization token')
-      .option('--json', 'one JSON object on stdout (schemaVersion 1)'),
+      .option('--organization <id>', 'an organization token'),
   examples: [
     'curl -H "Authorization: Bearer $(hflogin token)" https://tenant.logto.app/oidc/me',
     'hflogin token --resource https://api.example.com',
