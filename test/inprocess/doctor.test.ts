@@ -156,6 +156,24 @@ describe('hflogin doctor', () => {
     }
   });
 
+  it('a keychain that cannot be used, at a terminal: a note saying login will offer the 0600 file, exit 0', async () => {
+    const host = setup(emulator.endpoint, { storage: 'keychain' });
+    host.keyring.failWith = new Error('Platform failure: failed to connect to the D-Bus session bus');
+    const run = hflogin(host, ['doctor', '--json'], { terminal: true });
+    expect(await run.exit).toBe(0);
+    const keychain = (JSON.parse(run.stdout()) as { checks: (Check & { ok: boolean })[] }).checks.find(
+      (check) => check.name === 'keychain',
+    );
+    expect(keychain).toEqual({
+      name: 'keychain',
+      status: 'note',
+      ok: true,
+      detail:
+        "The OS keychain cannot be used: there is no D-Bus session here (usual over SSH and in containers), so no Secret Service such as gnome-keyring can be reached. hflogin login will offer to keep this profile's session in a 0600 file instead.",
+      fix: 'Start a Secret Service (e.g. gnome-keyring) in a D-Bus session, or sign in from a desktop session, or keep the session in a 0600 file: --storage file (this time; HFLOGIN_STORAGE=file) or hflogin config set storage file (from now on).',
+    });
+  });
+
   it('a wrong app ID fails the app check with the fix login gives', async () => {
     const { check } = await doctor(setup(emulator.endpoint, { appId: 'no-such-app' }));
     expect(check('app')).toEqual({

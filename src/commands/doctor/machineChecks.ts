@@ -4,7 +4,9 @@ import { delimiter, isAbsolute, join } from 'node:path';
 
 import type { Settings } from '../../config/settings.js';
 import { browserAvailability, type HostFacts } from '../../io/browserAvailability.js';
+import { ErrorCode } from '../../io/errorCodes.js';
 import type { HfloginError } from '../../io/errors.js';
+import { isInteractive } from '../../io/terminalInput.js';
 import type { CommandDeps } from '../deps.js';
 import { failed, note, ok, skipped, type Check } from './checks.js';
 
@@ -41,15 +43,31 @@ function tcpReachable(host: string, port: number, timeoutMs: number): Promise<st
   });
 }
 
+/**
+ * The session's storage. A keychain that cannot be used is a note, not a failure, where `login`
+ * would offer the 0600 file instead (at a terminal, the keychain not named for this run: see
+ * commands/login/storageOffer.ts), since a sign-in can still succeed there; elsewhere it fails.
+ */
 export async function keychainCheck(settings: Settings, deps: CommandDeps): Promise<Check> {
   try {
     const store = await deps.openStore(settings.storage, settings.configDir);
     await store.check();
     return ok(
       'keychain',
-      settings.storage === 'keychain' ? 'the OS keychain is usable' : 'file storage (--storage file)',
+      settings.storage === 'keychain' ? 'the OS keychain is usable' : 'file storage (a 0600 file)',
     );
   } catch (error) {
+    const offered =
+      (error as HfloginError).code === ErrorCode.storageUnavailable &&
+      settings.storage === 'keychain' &&
+      !deps.env.HFLOGIN_STORAGE &&
+      isInteractive(deps.stdin, deps.stderr);
+    if (offered)
+      return note(
+        'keychain',
+        `${(error as Error).message} hflogin login will offer to keep this profile's session in a 0600 file instead.`,
+        (error as HfloginError).hint ?? null,
+      );
     return failed(
       'keychain',
       error instanceof Error ? error.message : String(error),
