@@ -11,6 +11,7 @@
  * token) revokes every token of that grant. So the previous session of the same account on the
  * same app can only be revoked at the price of the new one, and hflogin cannot tell the two cases
  * apart: Logto's tokens are opaque and its ID tokens carry no grant or session id (no `sid`).
+ * Seen on a real Logto 1.42 (test/logto/relogin.test.ts reads its grants from its database).
  */
 
 /** Who a sign-in was, for this rule: the tenant, the app and the account. */
