@@ -140,7 +140,9 @@ describe('signing in again, choosing the account, signing out of the browser', (
     // Logto's browser session handed the new sign-in the old grant: revoking it would end both.
     expect(await emulator.grantOf(second.refreshToken!)).toBe(await emulator.grantOf(first.refreshToken!));
     expect(revocationsSince(before)).toEqual([]);
-    expect(again.stderr()).toContain('(the previous session of this account was replaced)');
+    expect(again.stderr()).toContain(
+      "(replaced this account's previous session; it was not revoked, as Logto may share one grant between the two)",
+    );
     expect(again.stderr()).toContain('To sign in as another Hugging Face account, add --select-account.');
     expect(again.stderr()).toMatch(/replaced session, of the same account and app, was not revoked/);
     expect((await refreshStatus(second.refreshToken!)).status).toBe(200);

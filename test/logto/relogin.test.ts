@@ -183,7 +183,7 @@ describe.skipIf(logto.skip || keychain.skip || chromium.skip)(
         // So hflogin keeps it: revoking the replaced session would have revoked this one.
         expect(again.signedIn.replaced?.revocation).toBe('kept');
         expect(again.stderr).toContain(
-          `Signed in as alice-hf (Hugging Face) to ${host} (the previous session of this account was replaced)`,
+          `Signed in as alice-hf (Hugging Face) to ${host} (replaced this account's previous session; it was not revoked, as Logto may share one grant between the two)`,
         );
         expect(again.stderr).toContain('the replaced session, of the same account and app, was not revoked');
         expect(grantExists(firstGrant)).toBe(true);

@@ -271,7 +271,8 @@ async function revokeReplaced(
 /** `(was alice-hf (Hugging Face); revoked)`: whom the sign-in replaced, and what became of that session. */
 function wasNote(replaced: StoredSession, session: StoredSession, revocation: ReplacedRevocation): string {
   const where = replaced.endpoint === session.endpoint ? '' : ` on ${new URL(replaced.endpoint).host}`;
-  if (revocation.outcome === 'kept') return '(the previous session of this account was replaced)';
+  if (revocation.outcome === 'kept')
+    return "(replaced this account's previous session; it was not revoked, as Logto may share one grant between the two)";
   const what = revocation.outcome === 'revoked' ? 'that session was revoked' : 'that session was not revoked';
   return `(was ${accountOf(replaced)}${where}; ${what})`;
 }
