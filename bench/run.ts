@@ -12,7 +12,7 @@
 // registry on first use; `gh auth token` is measured when gh is installed (apt-get install gh); the
 // keychain row needs dbus-daemon and gnome-keyring (a private, unlocked keyring is started).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +109,7 @@ if (secretService) {
 const ghPath = ['/usr/bin/gh', '/usr/local/bin/gh'].find((path) => existsSync(path));
 const ghMissing = ghPath ? undefined : 'gh not installed (apt-get install gh)';
 const ghConfig = join(scratch, 'gh');
-execFileSync('mkdir', ['-p', ghConfig]);
+mkdirSync(ghConfig, { recursive: true });
 writeFileSync(
   join(ghConfig, 'hosts.yml'),
   'github.com:\n    oauth_token: gho_bench000000000000000000000000000000\n    user: bench\n    git_protocol: https\n',
