@@ -2,7 +2,8 @@
 // prompts, browser opener it needs) loads only when that command runs. Pure-JS dependencies are
 // inlined (npx then downloads little more than hflogin); the keychain library stays external: it
 // loads a platform-specific native addon.
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -24,6 +25,50 @@ await build({
   banner: {
     js: "import { createRequire as __hfloginCreateRequire } from 'node:module'; const require = __hfloginCreateRequire(import.meta.url);",
   },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// dist/hot.cjs: bin/hflogin.cjs's first stop (src/hotCli.ts). `--version`, and `token`/`status`
+// answered from the files on this machine, in one CommonJS file: on Node 20, an ESM entry alone
+// costs ~6 ms of loader start-up (a third of `node -e 0`), and split chunks load one by one. What
+// needs more (the parser, a refresh, a sign-in) is dist/cli.js's, loaded only then.
+// The session's dynamic imports of the OIDC client (a refresh, a discovery, a revocation) stay out
+// of it: in CommonJS esbuild would inline them (oauth4webapi alone is half the file). Here they
+// resolve to a module that fails to load, so a refresh that comes due ends the hot path and
+// dist/cli.js answers instead (src/hotPath.ts).
+const networkStaysOut = {
+  name: 'network-stays-out',
+  setup(build) {
+    build.onResolve({ filter: /^(oauth4webapi|\.\.\/oauth\/.*)$/ }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.includes('/src/session/')
+        ? { path: args.path, namespace: 'network-stays-out' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'network-stays-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path}: not in the hot path (dist/cli.js has it)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+// Help as a script sees it (80 columns), rendered by the program just built, in a file of its own
+// (parsing it inside hot.cjs would cost every `token`): the hot path prints it without loading the
+// parser (src/hotCli.ts).
+await writeFile(
+  'dist/help.json',
+  execFileSync(process.execPath, ['scripts/helpTexts.mjs'], { encoding: 'utf8' }),
+);
+await build({
+  entryPoints: { hot: 'src/hotCli.ts' },
+  plugins: [networkStaysOut],
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.18',
+  external: ['@napi-rs/keyring'],
+  define: { __HFLOGIN_VERSION__: JSON.stringify(pkg.version) },
+  minify: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -11,7 +11,7 @@ import { KeychainStore } from '../src/storage/keychainStore.js';
 import { napiKeyringBackend } from '../src/storage/napiKeyring.js';
 import { startEmulator } from '../test/emulator/index.js';
 
-const bin = fileURLToPath(new URL('../bin/hflogin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/hflogin.cjs', import.meta.url));
 const headlessBrowser = fileURLToPath(new URL('./demo-browser.mjs', import.meta.url));
 const chromium = process.env.HFLOGIN_CHROMIUM ?? '/usr/bin/chromium';
 

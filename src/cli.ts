@@ -20,7 +20,11 @@ function isVersionProbe(argv: readonly string[]): boolean {
   return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 }
 
-/** The process entry point used by bin/hflogin.js: the only place that exits the process. */
+/**
+ * The full program's process entry: bin/hflogin.cjs reaches it through src/hotCli.ts when the hot
+ * path does not answer, and the single binary directly. With src/hotCli.ts, the only place that
+ * exits the process.
+ */
 export async function runAsProcess(): Promise<never> {
   const argv = process.argv.slice(2);
   // Nothing to interrupt in a version probe: answered before the Ctrl+C handling even loads.

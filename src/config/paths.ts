@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { sha256Hex } from '../io/sha256.js';
 
 /**
  * Where config, lock and (file storage) secrets live: `$HFLOGIN_CONFIG_DIR`, else the platform's
@@ -41,8 +41,5 @@ export function configDirScope(dir: string): string {
       existing = parent;
     }
   }
-  return createHash('sha256')
-    .update(join(existing, ...rest))
-    .digest('hex')
-    .slice(0, 16);
+  return sha256Hex(join(existing, ...rest)).slice(0, 16);
 }

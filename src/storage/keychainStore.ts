@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { HfloginError } from '../io/errors.js';
 import type { SecretStore } from './secretStore.js';
 import { storageUnavailable, storedSessionUnreadable } from './errors.js';
+import { sha256Hex } from '../io/sha256.js';
 
 /** One credential slot in the OS keychain, under the service "hflogin". */
 export interface KeyringBackend {
@@ -40,7 +40,7 @@ function serviceWentAway(error: unknown): boolean {
   );
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => sha256Hex(text);
 
 /**
  * The keychain is one per user, but config directories (and so tenants) can be many: an item named

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -20,6 +19,7 @@ import {
   type Owner,
 } from '../config/ownership.js';
 import type { RandomBytes } from '../io/machine.js';
+import { sha256Hex } from '../io/sha256.js';
 
 export type KeyringModule = typeof import('@napi-rs/keyring');
 
@@ -46,7 +46,7 @@ export interface AddonPlace {
 }
 
 function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }
 
 /**

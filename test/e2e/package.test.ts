@@ -25,11 +25,20 @@ describe('the npm package', () => {
   afterAll(() => emulator?.close());
 
   it('ships only the built CLI, its README and LICENSE, without install scripts', () => {
-    for (const file of ['bin/hflogin.js', 'dist/cli.js', 'README.md', 'LICENSE'])
+    for (const file of [
+      'bin/hflogin.cjs',
+      'dist/hot.cjs',
+      'dist/help.json',
+      'dist/cli.js',
+      'README.md',
+      'LICENSE',
+    ])
       expect(tarballFiles).toContain(file);
     expect(
       tarballFiles.every((file) =>
-        /^(bin\/|dist\/cli\.js$|dist\/chunks\/|package\.json$|README\.md$|LICENSE$)/.test(file),
+        /^(bin\/|dist\/cli\.js$|dist\/hot\.cjs$|dist\/help\.json$|dist\/chunks\/|package\.json$|README\.md$|LICENSE$)/.test(
+          file,
+        ),
       ),
     ).toBe(true);
     const manifest = JSON.parse(

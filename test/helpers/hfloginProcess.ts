@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const hfloginBin = fileURLToPath(new URL('../../bin/hflogin.js', import.meta.url));
+export const hfloginBin = fileURLToPath(new URL('../../bin/hflogin.cjs', import.meta.url));
 
 export interface HfloginRun {
   child: ChildProcess;
@@ -25,7 +25,7 @@ export const recordBrowser = fileURLToPath(new URL('./recordBrowser.mjs', import
 export function runHflogin(args: string[], env: NodeJS.ProcessEnv): HfloginRun {
   // HFLOGIN_BIN runs another build of hflogin: an installed package's bin, or the single binary.
   const command = env.HFLOGIN_BIN
-    ? env.HFLOGIN_BIN.endsWith('.js') || env.HFLOGIN_BIN.includes('node_modules')
+    ? /\.c?js$/.test(env.HFLOGIN_BIN) || env.HFLOGIN_BIN.includes('node_modules')
       ? [process.execPath, env.HFLOGIN_BIN]
       : [env.HFLOGIN_BIN]
     : [process.execPath, hfloginBin];

@@ -1,0 +1,99 @@
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
+
+import type { CommandDeps } from './commands/deps.js';
+import type { TerminalStreams } from './io/terminal.js';
+import { answerHot, helpKey, hotCommand, offline, withoutNetwork } from './hotPath.js';
+import { version } from './version.js';
+
+/*
+ * The process entry of bin/hflogin.cjs, bundled on its own as CommonJS (dist/hot.cjs): `--version`,
+ * and `token`/`status` when the files on this machine are enough, answered before anything else
+ * loads; every other command line goes to the full program (dist/cli.js). Measured on Node 20 with
+ * `npm run bench` (2 cores): an ESM entry costs ~6 ms of ESM-loader start-up that `node -e 0` does
+ * not pay — a third of the floor — and the command-line parser and the split ESM chunks more; a
+ * script calling `hflogin token` in a loop pays that on every call. Like src/cli.ts and
+ * src/system.ts, this module reads the machine (process.env, the clock) and exits the process.
+ */
+
+/** Answers the command line, or hands it to the full program that `loadFull` imports. */
+export async function runHotAsProcess(
+  loadFull: () => Promise<{ runAsProcess(): Promise<never> }>,
+  /** dist/help.json (bin/hflogin.cjs knows where); the single binary has none. */
+  helpFile?: string,
+): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    writeAll(1, `${version}\n`);
+    process.exit(0);
+  }
+  // Help, pre-rendered for a stdout that is not a terminal (a terminal's width changes the text).
+  const key = helpKey(argv);
+  const help = key === undefined || !helpFile || !notATerminal(1) ? undefined : helpText(helpFile, key);
+  if (help !== undefined) {
+    writeAll(1, help);
+    process.exit(0);
+  }
+  const command = hotCommand(argv);
+  // --debug traces requests and steps: the full program's job (HFLOGIN_DEBUG says it for every run).
+  if (command && !process.env.HFLOGIN_DEBUG) {
+    const answer = await answerHot(command, hotDeps, {
+      isTTY: (fd) => (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(fd),
+    });
+    if (answer) {
+      // Written to the file descriptors: process.stdout and process.stderr, created on first use,
+      // cost more than the command (streams, tty or pipe handles).
+      writeAll(2, answer.stderr);
+      writeAll(1, answer.stdout);
+      process.exit(0);
+    }
+  }
+  await (await loadFull()).runAsProcess();
+}
+
+/** The pre-rendered help of `key` (scripts/helpTexts.mjs wrote the file at build time), if any. */
+function helpText(file: string, key: string): string | undefined {
+  try {
+    const texts = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    return Object.hasOwn(texts, key) ? texts[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pipe or a file: certainly not a terminal (fstat, not node:tty, which loads node:net). */
+function notATerminal(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes all of `text` to `fd`, however much each write takes (a pipe may take part of it). */
+function writeAll(fd: number, text: string): void {
+  let bytes = Buffer.from(text, 'utf8');
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes));
+    } catch (error) {
+      // A non-blocking pipe that is full: wait for it (rare; `token` writes one line).
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/** This process as the hot path's deps: the environment, the clock and storage; nothing else. */
+function hotDeps(streams: TerminalStreams): CommandDeps {
+  const env = process.env;
+  return withoutNetwork({
+    ...streams,
+    env,
+    now: Date.now,
+    pid: process.pid,
+    // Randomness only names a keychain probe or a temporary file, which the hot path never makes.
+    openStore: async (kind, dir) =>
+      (await import('./storage/openStore.js')).openStore(kind, dir, env, offline),
+  });
+}
