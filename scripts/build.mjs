@@ -32,15 +32,16 @@ await build({
 // answered from the files on this machine, in one CommonJS file: on Node 20, an ESM entry alone
 // costs ~6 ms of loader start-up (a third of `node -e 0`), and split chunks load one by one. What
 // needs more (the parser, a refresh, a sign-in) is dist/cli.js's, loaded only then.
-// The session's dynamic imports of the OIDC client (a refresh, a discovery, a revocation) stay out
-// of it: in CommonJS esbuild would inline them (oauth4webapi alone is half the file). Here they
-// resolve to a module that fails to load, so a refresh that comes due ends the hot path and
-// dist/cli.js answers instead (src/hotPath.ts).
+// The session's dynamic imports of the OIDC client (a refresh, a discovery, a revocation) and the
+// HTTP client's of undici (a proxy) stay out of it: in CommonJS esbuild would inline them (undici
+// is half a megabyte, oauth4webapi half of hot.cjs). Here they resolve to a module that fails to
+// load, so a refresh that comes due ends the hot path and dist/cli.js answers instead
+// (src/hotPath.ts).
 const networkStaysOut = {
   name: 'network-stays-out',
   setup(build) {
-    build.onResolve({ filter: /^(oauth4webapi|\.\.\/oauth\/.*)$/ }, (args) =>
-      args.kind === 'dynamic-import' && args.importer.includes('/src/session/')
+    build.onResolve({ filter: /^(oauth4webapi|undici|\.\.\/oauth\/.*)$/ }, (args) =>
+      args.kind === 'dynamic-import' && /\/src\/(session|io)\//.test(args.importer)
         ? { path: args.path, namespace: 'network-stays-out' }
         : undefined,
     );

@@ -1,6 +1,7 @@
-import { fstatSync, readFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 
 import type { CommandDeps } from './commands/deps.js';
+import { createHttpClient } from './io/httpClient.js';
 import type { TerminalStreams } from './io/terminal.js';
 import { answerHot, helpKey, hotCommand, offline, withoutNetwork } from './hotPath.js';
 import { version } from './version.js';
@@ -42,8 +43,13 @@ export async function runHotAsProcess(
     if (answer) {
       // Written to the file descriptors: process.stdout and process.stderr, created on first use,
       // cost more than the command (streams, tty or pipe handles).
-      writeAll(2, answer.stderr);
-      writeAll(1, answer.stdout);
+      try {
+        writeAll(2, answer.stderr);
+        writeAll(1, answer.stdout);
+      } catch {
+        // The reader went away (EPIPE): what it did not take is lost either way.
+        process.exit(1);
+      }
       process.exit(0);
     }
   }
@@ -60,11 +66,15 @@ function helpText(file: string, key: string): string | undefined {
   }
 }
 
-/** A pipe or a file: certainly not a terminal (fstat, not node:tty, which loads node:net). */
+/**
+ * A pipe, a file or /dev/null: certainly not a terminal (fstat, not node:tty, which loads
+ * node:net). Any other character device might be one: the program renders help for it.
+ */
 function notATerminal(fd: number): boolean {
   try {
     const stat = fstatSync(fd);
-    return stat.isFIFO() || stat.isFile() || stat.isSocket();
+    if (stat.isFIFO() || stat.isFile() || stat.isSocket()) return true;
+    return stat.isCharacterDevice() && stat.rdev === statSync('/dev/null').rdev;
   } catch {
     return false;
   }
@@ -92,6 +102,7 @@ function hotDeps(streams: TerminalStreams): CommandDeps {
     env,
     now: Date.now,
     pid: process.pid,
+    http: createHttpClient(env),
     // Randomness only names a keychain probe or a temporary file, which the hot path never makes.
     openStore: async (kind, dir) =>
       (await import('./storage/openStore.js')).openStore(kind, dir, env, offline),

@@ -7,24 +7,27 @@ import type { HttpClient } from './io/httpClient.js';
 import type { TerminalStreams } from './io/terminal.js';
 import { runStatus, type StatusOptions } from './commands/status/run.js';
 import { runToken, type TokenOptions } from './commands/token/run.js';
+import { runWhoami, type WhoamiOptions } from './commands/whoami/run.js';
 
 /**
- * The command lines scripts run in loops — `hflogin token` and `hflogin status`, with a profile and
- * `--json` at most — answered without the command-line parser, the OIDC client or the ESM loader
+ * The command lines scripts run in loops — `hflogin token`, `status` and `whoami`, with a profile
+ * and `--json` at most — answered without the command-line parser, the OIDC client or the ESM loader
  * (src/hotCli.ts is bundled on its own as CommonJS: see scripts/build.mjs). Only the answer that
- * needs nothing but the files on this machine is given here: the same run functions as the full
+ * needs nothing but the files on this machine (and, for whoami, one userinfo GET) is given here: the same run functions as the full
  * program, with their output held back; the first sign of anything else (a refresh, a request, an
  * error of any kind) discards it all and the full program answers the command line from scratch.
  * So the hot path can only be faster, never different: `test/inprocess/hotPath.test.ts` compares
  * its answers with the program's.
  */
 export type HotCommand =
-  { name: 'token'; options: TokenOptions } | { name: 'status'; options: StatusOptions };
+  | { name: 'token'; options: TokenOptions }
+  | { name: 'status'; options: StatusOptions }
+  | { name: 'whoami'; options: WhoamiOptions };
 
 /** The command line as a hot command, or undefined when the full program must parse it. */
 export function hotCommand(argv: readonly string[]): HotCommand | undefined {
   const [name, ...rest] = argv;
-  if (name !== 'token' && name !== 'status') return undefined;
+  if (name !== 'token' && name !== 'status' && name !== 'whoami') return undefined;
   let profile: string | undefined;
   let json = false;
   for (let index = 0; index < rest.length; index += 1) {
@@ -76,9 +79,10 @@ export async function answerHot(
 ): Promise<HotAnswer | undefined> {
   const stdout = heldBack(() => terminal.isTTY(1));
   const stderr = heldBack(() => terminal.isTTY(2));
-  const held = depsWith({ stdout: stdout.stream, stderr: stderr.stream });
   try {
+    const held = depsWith({ stdout: stdout.stream, stderr: stderr.stream });
     if (command.name === 'token') await runToken(command.options, held);
+    else if (command.name === 'whoami') await runWhoami(command.options, held);
     else await runStatus(command.options, held);
   } catch {
     return undefined;
@@ -105,14 +109,35 @@ const offlineHttp: HttpClient = {
   },
 };
 
+/** `client`'s requests that are GETs straight to their host (no proxy); anything else ends the hot path. */
+function directGetsOnly(client: HttpClient): HttpClient {
+  return {
+    fetch: offline,
+    request: (url, init) =>
+      !client.proxyFor(url) && (init?.method ?? 'GET') === 'GET' ? client.request(url, init) : offline(),
+    timeoutMs: client.timeoutMs,
+    proxyFor: offline,
+    get proxy(): never {
+      return offline();
+    },
+  };
+}
+
 /**
  * `deps` with everything a hot command must not use turned into a failure that ends the hot path:
  * the network (a refresh or discovery), randomness, the browser, the host's facts, stdin, and the
- * process table (any use of the session lock: a refresh due, or a lock left behind).
+ * process table (any use of the session lock: a refresh due, or a lock left behind). Given `http`,
+ * one kind of request may go out: whoami's userinfo GET, straight to the tenant (a proxy is the
+ * full program's: its agent is not in the hot path); a GET changes nothing at Logto, so the full
+ * program may send it again if it takes over.
  */
 export function withoutNetwork(
-  deps: Pick<CommandDeps, 'stdout' | 'stderr' | 'env' | 'now' | 'openStore'> & { pid: number },
+  deps: Pick<CommandDeps, 'stdout' | 'stderr' | 'env' | 'now' | 'openStore'> & {
+    pid: number;
+    http?: HttpClient;
+  },
 ): CommandDeps {
+  const direct = deps.http;
   return {
     stdout: deps.stdout,
     stderr: deps.stderr,
@@ -126,7 +151,7 @@ export function withoutNetwork(
     signal: new AbortController().signal,
     critical: (work) => work(),
     interrupt: offline,
-    http: offlineHttp,
+    http: direct ? directGetsOnly(direct) : offlineHttp,
     random: offline,
     processes: { pid: deps.pid, hostname: offline, exists: offline },
     hostFacts: offline,

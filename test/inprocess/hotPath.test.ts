@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { answerHot, helpKey, hotCommand, withoutNetwork, type HotAnswer } from '../../src/hotPath.js';
 import type { StorageKind } from '../../src/config/profiles.js';
+import type { HttpClient } from '../../src/io/httpClient.js';
 import { fakeDeps } from '../helpers/fakeDeps.js';
 import { fakeHost, hflogin, type FakeHost } from '../helpers/inProcess.js';
 import { useEmulator } from '../helpers/useEmulator.js';
@@ -37,7 +38,8 @@ describe('the hot path of token and status', () => {
     [['token', '-p', 'a', '-p', 'b'], undefined],
     [['token', '--json', '--json'], undefined],
     [['token', 'extra'], undefined],
-    [['whoami'], undefined],
+    [['whoami', '--json'], { name: 'whoami', options: { json: true } }],
+    [['logout'], undefined],
     [['--version'], undefined],
     [[], undefined],
   ])('hflogin %j → %j', (argv, expected) => {
@@ -66,9 +68,13 @@ describe('the hot path of token and status', () => {
     const { deps } = fakeDeps({ env: { ...host.env, ...env }, keyring: host.keyring });
     const command = hotCommand(argv);
     if (!command) throw new Error(`not a hot command line: ${argv.join(' ')}`);
-    return answerHot(command, (streams) => withoutNetwork({ ...deps, ...streams, pid: process.pid }), {
-      isTTY: () => false,
-    });
+    return answerHot(
+      command,
+      (streams) => withoutNetwork({ ...deps, ...streams, pid: process.pid, http: deps.http }),
+      {
+        isTTY: () => false,
+      },
+    );
   }
   /** The full program's answer for the same command line. */
   async function full(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -83,12 +89,15 @@ describe('the hot path of token and status', () => {
     ['file', ['status', '--json']],
     ['keychain', ['token']],
     ['keychain', ['status', '--json']],
+    ['file', ['whoami']],
+    ['file', ['whoami', '--json']],
   ])('a valid %s session: %j answered exactly as the full program answers it', async (kind, argv) => {
     await host.seed(emulator, kind);
     await host.seed(emulator, kind, undefined, 'other');
     const requests = emulator.stats.requests;
     const answer = await hot(argv);
-    expect(emulator.stats.requests).toBe(requests);
+    // token and status ask nothing; whoami reads userinfo, once.
+    expect(emulator.stats.requests - requests).toBe(argv[0] === 'whoami' ? 1 : 0);
     const program = await full(argv);
     expect(program.code).toBe(0);
     expect(answer).toEqual({ stdout: program.stdout, stderr: program.stderr });
@@ -125,8 +134,50 @@ describe('the hot path of token and status', () => {
     const requests = emulator.stats.requests;
     expect(await hot(['token'], env)).toBeUndefined();
     expect(await hot(['token', '--json'], env)).toBeUndefined();
+    expect(await hot(['whoami', '--json'], env)).toBeUndefined();
     expect(emulator.stats.requests).toBe(requests);
     expect(await (await host.store('file')).load(host.profile)).toBe(before);
+  });
+
+  it('whoami with a token Logto refuses: left to the full program (the refresh is not the hot path’s), nothing changed', async () => {
+    await host.seed(emulator, 'file');
+    const before = await (await host.store('file')).load(host.profile);
+    const session = (await host.session('file'))!;
+    // Revoked at Logto: userinfo answers 401.
+    await fetch(`${emulator.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: emulator.appId, token: session.accessToken }),
+    });
+    const refreshes = emulator.stats.tokenRequests.refresh_token ?? 0;
+    expect(await hot(['whoami'])).toBeUndefined();
+    expect(emulator.stats.tokenRequests.refresh_token ?? 0).toBe(refreshes);
+    expect(await (await host.store('file')).load(host.profile)).toBe(before);
+  });
+
+  it('the one request the hot path may send: a GET straight to its host, never through a proxy', async () => {
+    const sent: string[] = [];
+    const client = (proxy: string | undefined): HttpClient => ({
+      fetch: () => Promise.reject(new Error('fetch')),
+      request: async (url, init) => {
+        sent.push(`${init?.method ?? 'GET'} ${url.href}`);
+        return { status: 200, statusText: 'OK', rawHeaders: [], body: Buffer.from('{}') };
+      },
+      timeoutMs: 1000,
+      proxyFor: () => proxy,
+      proxy: { noProxy: '' } as HttpClient['proxy'],
+    });
+    const { http: _real, ...deps } = fakeDeps().deps;
+    const url = new URL('https://tenant.example/oidc/me');
+    const direct = withoutNetwork({ ...deps, pid: 1, http: client(undefined) }).http;
+    expect((await direct.request(url)).status).toBe(200);
+    expect(() => direct.request(url, { method: 'POST' })).toThrow('The hot path makes no requests');
+    const proxied = withoutNetwork({ ...deps, pid: 1, http: client('http://proxy.example:3128') }).http;
+    expect(() => proxied.request(url)).toThrow('The hot path makes no requests');
+    expect(() => withoutNetwork({ ...deps, pid: 1 }).http.request(url)).toThrow(
+      'The hot path makes no requests',
+    );
+    expect(sent).toEqual(['GET https://tenant.example/oidc/me']);
   });
 
   it('status with the active profile signed out (exit 4): left to the full program, which says so', async () => {
