@@ -25,5 +25,12 @@ export async function napiKeyringBackend(
     set: (account, value) => entry(account).setPassword(value),
     delete: (account) => entry(account).deleteCredential(),
     list: async () => (await keyring.findCredentialsAsync(service)).map((credential) => credential.account),
+    getAll: async () =>
+      new Map(
+        (await keyring.findCredentialsAsync(service)).map((credential) => [
+          credential.account,
+          credential.password,
+        ]),
+      ),
   };
 }

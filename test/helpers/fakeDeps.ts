@@ -42,6 +42,13 @@ export class MemoryKeyring implements KeyringBackend {
     this.guard();
     return [...this.entries.keys()];
   }
+  /** How often getAll was called (the one-call read of keychainStore.ts). */
+  getAllCalls = 0;
+  async getAll() {
+    this.getAllCalls += 1;
+    this.guard();
+    return new Map(this.entries);
+  }
 }
 
 /**

@@ -25,6 +25,39 @@ describe('keychain store', () => {
     expect(await store.load('default')).toBe(bigSecret);
   });
 
+  it('reads a session in one call where the keychain can (one D-Bus round trip, not one per chunk)', async () => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('default', bigSecret);
+    const gets: string[] = [];
+    const get = keyring.get.bind(keyring);
+    keyring.get = async (account) => (gets.push(account), get(account));
+    expect(await store.load('default')).toBe(bigSecret);
+    expect({ getAll: keyring.getAllCalls, gets }).toEqual({ getAll: 1, gets: [] });
+  });
+
+  it.each<[string, (keyring: MemoryKeyring) => void]>([
+    ['the one call fails', (keyring) => (keyring.getAll = () => Promise.reject(new Error('no such method')))],
+    [
+      'a chunk is missing from what it read (a save in between)',
+      (keyring) => {
+        const getAll = keyring.getAll.bind(keyring);
+        keyring.getAll = async () => {
+          const items = await getAll();
+          items.delete([...items.keys()].find((account) => account.endsWith(':0'))!);
+          return items;
+        };
+      },
+    ],
+    ['the keychain has no such call', (keyring) => (keyring.getAll = undefined as never)],
+  ])('when %s, it reads item by item as before', async (_what, change) => {
+    const keyring = new MemoryKeyring();
+    const store = new KeychainStore(keyring);
+    await store.save('default', bigSecret);
+    change(keyring);
+    expect(await store.load('default')).toBe(bigSecret);
+  });
+
   it('replaces a session without leaving the previous chunks behind', async () => {
     const keyring = new MemoryKeyring();
     const store = new KeychainStore(keyring);
