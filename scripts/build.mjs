@@ -58,9 +58,23 @@ await writeFile(
   'dist/help.json',
   execFileSync(process.execPath, ['scripts/helpTexts.mjs'], { encoding: 'utf8' }),
 );
+// The keychain library is CommonJS: import() would start the ESM loader and parse it with
+// cjs-module-lexer (~3 ms on Node 20) just to hand back what require() gives.
+const keyringByRequire = {
+  name: 'keyring-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^@napi-rs\/keyring$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'keyring-by-require' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'keyring-by-require' }, () => ({
+      contents: "module.exports = require('@napi-rs/keyring');",
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: { hot: 'src/hotCli.ts' },
-  plugins: [networkStaysOut],
+  plugins: [networkStaysOut, keyringByRequire],
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

@@ -19,7 +19,6 @@ import {
   type Owner,
 } from '../config/ownership.js';
 import type { RandomBytes } from '../io/machine.js';
-import { sha256Hex } from '../io/sha256.js';
 
 export type KeyringModule = typeof import('@napi-rs/keyring');
 
@@ -45,8 +44,10 @@ export interface AddonPlace {
   platform: NodeJS.Platform;
 }
 
+/** node:crypto, loaded only here (a single binary's addon: megabytes, where it is fastest). */
 function sha256(bytes: Buffer): string {
-  return sha256Hex(bytes);
+  const { createHash } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
