@@ -1,3 +1,4 @@
+import { api } from './api/definition.js';
 import type { CommandDefinition } from './command.js';
 import { completeValues, completion } from './completion/definition.js';
 import { config } from './config/definition.js';
@@ -17,6 +18,7 @@ export const commands: Array<CommandDefinition<never>> = [
   whoami,
   status,
   token,
+  api,
   logout,
   config,
   doctor,

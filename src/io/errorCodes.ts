@@ -12,6 +12,8 @@ export const ErrorCode = {
   deviceAppMissing: 'device_app_missing',
   doctorFailed: 'doctor_failed',
   expiredToken: 'expired_token',
+  /** `hflogin api`: the API answered 4xx or 5xx (its answer is printed all the same). */
+  httpStatus: 'http_status',
   interrupted: 'interrupted',
   invalidProfile: 'invalid_profile',
   invalidTarget: 'invalid_target',

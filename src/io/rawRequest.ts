@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Largest answer hflogin accepts from a provider (discovery, JWKS, tokens, userinfo are small). */
-const maxResponseBytes = 1024 * 1024;
+const defaultMaxResponseBytes = 1024 * 1024;
 
 export interface RawRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   signal?: AbortSignal;
+  /** The largest answer accepted (default 1 MiB: a provider's answers are small; an API's may not be). */
+  maxResponseBytes?: number;
 }
 
 export interface RawResponse {
@@ -25,6 +27,7 @@ export interface RawResponse {
 export function rawRequest(url: URL, init: RawRequest = {}): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const { signal } = init;
+    const maxResponseBytes = init.maxResponseBytes ?? defaultMaxResponseBytes;
     if (signal?.aborted) return reject(signal.reason);
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));

@@ -99,3 +99,16 @@ export function writeLine(stream: Writable, line: string | Styled): void {
 export function writeJson(stream: Writable, value: unknown): void {
   stream.write(`${terminalSafe(JSON.stringify(value))}\n`);
 }
+
+/** Whether `stream` is a terminal (what a person reads) rather than a pipe or a file. */
+export function isTerminal(stream: Writable): boolean {
+  return Boolean((stream as Writable & { isTTY?: boolean }).isTTY);
+}
+
+/**
+ * Bytes exactly as received (an API's answer, for `hflogin api`), for a stream that is NOT a
+ * terminal: a pipe or a file gets what the server sent. On a terminal, use writeText (sanitised).
+ */
+export function writeRaw(stream: Writable, bytes: Uint8Array): void {
+  stream.write(bytes);
+}

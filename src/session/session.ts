@@ -33,6 +33,11 @@ export interface StoredSession {
   huggingface: HuggingFaceIdentity | null;
   /** From discovery at sign-in, so `whoami` can ask userinfo without discovering again. */
   userinfoEndpoint?: string;
+  /**
+   * The API resources the sign-in asked for (`login --resource`): what `hflogin api` picks a token's
+   * audience from. Absent in sessions saved by earlier builds (see grantedResources()).
+   */
+  resources?: string[];
   /** Tokens for API resources and organizations, by audienceKey(), each from a refresh. */
   audiences?: Record<string, AudienceToken>;
   /**

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 
+import { createLocalJWKSet } from 'jose';
 import type Provider from 'oidc-provider';
 
 import { AccountStore } from './accounts.js';
@@ -13,11 +14,13 @@ import { Experience } from './experience.js';
 import { sendJson } from './http.js';
 import { HuggingFaceUpstream, type HuggingFaceOAuthApp } from './huggingface.js';
 import { generateSigningKey } from './keys.js';
+import { protectedApi, type ProtectedApiStats } from './protectedApi.js';
 import { resolveOptions, type EmulatorOptions, type EmulatorOverrides, type Fault } from './options.js';
 import { createProvider } from './provider.js';
 import { emptyStats, type EmulatorEvents, type EmulatorState, type EmulatorStats } from './state.js';
 
 export type { EmulatorOptions, Fault, RefreshFault } from './options.js';
+export type { EchoAnswer, ProtectedApiStats } from './protectedApi.js';
 export type { EmulatorEvents } from './state.js';
 export { faults } from './options.js';
 
@@ -35,6 +38,10 @@ export interface Emulator {
   events: EventEmitter<EmulatorEvents>;
   accounts: AccountStore;
   provider: Provider;
+  /** The resource indicator of each API it serves itself (options.protectedApis), by path. */
+  protectedApis: Record<string, string>;
+  /** What those APIs answered (test/emulator/protectedApi.ts). */
+  apiStats: ProtectedApiStats;
   /** The OAuth app the Logto side's Hugging Face connector uses at the upstream. */
   huggingFaceApp: HuggingFaceOAuthApp;
   setFault(fault: Fault | null): void;
@@ -62,6 +69,20 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
   const scheme = options.tls ? 'https' : 'http';
   const endpoint = `${scheme}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
 
+  // The APIs it serves are API resources whose indicator is their URL here (known only now).
+  const protectedApis = Object.fromEntries(
+    options.protectedApis.map((seed) => [seed.path, `${endpoint}${seed.path}`]),
+  );
+  options.resources = [
+    ...options.resources,
+    ...options.protectedApis.map((seed) => ({
+      indicator: protectedApis[seed.path]!,
+      name: seed.name,
+      scopes: seed.scopes,
+      accessTokenTtl: seed.accessTokenTtl,
+    })),
+  ];
+
   const state: EmulatorState = {
     options,
     endpoint,
@@ -83,6 +104,17 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
   const huggingFace = new HuggingFaceUpstream(huggingFaceApp, () => state.options.huggingFaceUsers);
   const experience = new Experience(state, provider, huggingFaceApp);
   const oidc = provider.callback();
+  // Checked against the key the tenant's JWKS (/oidc/jwks) publishes: the public half of its signing key.
+  const { d: _private, ...publicJwk } = state.signingKey.privateJwk;
+  const api = protectedApi({
+    issuer: state.issuer,
+    keys: createLocalJWKSet({ keys: [publicJwk] }),
+    routes: options.protectedApis.map((seed) => ({
+      path: seed.path,
+      resource: protectedApis[seed.path]!,
+      requiredScopes: seed.requiredScopes,
+    })),
+  });
 
   server.on(options.tls ? 'secureConnection' : 'connection', () => (state.stats.connections += 1));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -117,6 +149,7 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
       return;
     }
     if (await huggingFace.handle(req, res, url)) return;
+    if (await api.handle(req, res, url)) return;
     if (await experience.handle(req, res, url)) return;
     sendJson(res, 404, {
       error: 'not_found',
@@ -157,6 +190,8 @@ export async function startEmulator(overrides: EmulatorOverrides = {}): Promise<
     accounts: state.accounts,
     provider,
     huggingFaceApp,
+    protectedApis,
+    apiStats: api.stats,
     setFault(fault) {
       options.fault = fault;
     },

@@ -50,6 +50,20 @@ export interface ApiResourceSeed {
   accessTokenTtl: number;
 }
 
+/**
+ * An API the emulator serves itself (test/emulator/protectedApi.ts), at `path` under its own
+ * address; its resource indicator is that URL (`${endpoint}${path}`), registered like any API
+ * resource, so that a client's token for it is checked by a real JWT check.
+ */
+export interface ProtectedApiSeed {
+  path: string;
+  name: string;
+  scopes: string[];
+  /** Scopes every request must carry (403 insufficient_scope otherwise). */
+  requiredScopes?: string[];
+  accessTokenTtl: number;
+}
+
 export interface OrganizationSeed {
   id: string;
   name: string;
@@ -155,6 +169,8 @@ export interface EmulatorOptions {
    */
   socialDenial: 'abort' | 'sign-in-page';
   resources: ApiResourceSeed[];
+  /** APIs the emulator serves itself, each also an API resource (indicator: its own URL). */
+  protectedApis: ProtectedApiSeed[];
   organizations: OrganizationSeed[];
   fault: Fault | null;
   /**
@@ -278,6 +294,16 @@ export function defaultOptions(): EmulatorOptions {
         indicator: 'https://api.example.com',
         name: 'Example API',
         scopes: ['read:models', 'write:models'],
+        accessTokenTtl: 3600,
+      },
+    ],
+    protectedApis: [
+      { path: '/echo', name: 'Echo API', scopes: ['read:echo', 'write:echo'], accessTokenTtl: 3600 },
+      {
+        path: '/echo/admin',
+        name: 'Echo admin API',
+        scopes: ['admin:echo'],
+        requiredScopes: ['admin:echo'],
         accessTokenTtl: 3600,
       },
     ],

@@ -141,6 +141,10 @@ export interface FakeDepsOptions extends Partial<CommandDeps> {
   terminal?: boolean;
   /** The keychain's native addon fails to load, with this error (openStore('keychain') throws). */
   keychainAddonFails?: Error;
+  /** stdout is a terminal (`hflogin api` indents JSON and sanitises text there). */
+  stdoutTerminal?: boolean;
+  /** What a pipe into stdin carries, then its end (`hflogin api --input -`, `-F key=@-`). */
+  stdinText?: string | Buffer;
 }
 
 /**
@@ -167,6 +171,8 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
     browser = new FakeBrowser(),
     terminal = false,
     keychainAddonFails,
+    stdoutTerminal = false,
+    stdinText,
     ...overrides
   } = options;
   const stdin = new PassThrough();
@@ -176,6 +182,8 @@ export function fakeDeps(options: FakeDepsOptions = {}) {
     asTerminal(stdin, true);
     asTerminal(stderr, false);
   }
+  if (stdoutTerminal) asTerminal(stdout, false);
+  if (stdinText !== undefined) stdin.end(stdinText);
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

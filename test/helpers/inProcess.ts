@@ -112,6 +112,10 @@ export interface RunOptions {
   terminal?: boolean;
   /** The keychain's native addon fails to load, with this error. */
   keychainAddonFails?: Error;
+  /** stdout is a terminal. */
+  stdoutTerminal?: boolean;
+  /** Piped into stdin (then ended). */
+  stdin?: string | Buffer;
 }
 
 /** `hflogin <args>` on the fake host, in this process: `main(argv, fakeDeps(…))`. */
@@ -123,6 +127,8 @@ export function hflogin(host: FakeHost, args: string[], options: RunOptions = {}
     browser,
     terminal: options.terminal,
     keychainAddonFails: options.keychainAddonFails,
+    stdoutTerminal: options.stdoutTerminal,
+    stdinText: options.stdin,
   });
   let found: (url: URL) => void;
   const signInUrl = new Promise<URL>((resolve) => (found = resolve));

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { ApiOptions } from '../../src/commands/api/run.js';
+import { runApi } from '../../src/commands/api/run.js';
 import { ErrorCode } from '../../src/io/errorCodes.js';
+import { parseCommandLine } from '../../src/program.js';
 import { HfloginError } from '../../src/io/errors.js';
 import { interrupted } from '../../src/io/wait.js';
 import { codeExpired } from '../../src/oauth/deviceFlow.js';
@@ -20,6 +23,7 @@ import { FileStore } from '../../src/storage/fileStore.js';
 import { uninterruptible } from '../../src/io/interrupt.js';
 import { defaultOptions } from '../emulator/options.js';
 import { makeCertificates } from '../helpers/certificates.js';
+import { fakeDeps } from '../helpers/fakeDeps.js';
 import { fakeHttp } from '../helpers/fakeHttp.js';
 import { freePort } from '../helpers/freePort.js';
 import { browseToCallback, HttpUserAgent } from '../helpers/httpUserAgent.js';
@@ -242,6 +246,17 @@ describe('every error hflogin raises carries a hint', () => {
       return { code: words ? ErrorCode.doctorFailed : 'none', hint: words?.[1], exitCode };
     },
     expired_token: () => thrown(() => codeExpired()),
+    // `api` has no --json (its output is the API's body): the run itself, on a real command line.
+    http_status: async () => {
+      const host = fakeHost();
+      const echo = emulator.protectedApis['/echo']!;
+      await host.seed(emulator, 'file', {
+        params: { resource: echo, scope: 'openid offline_access profile' },
+      });
+      const { deps } = fakeDeps({ env: host.env, keyring: host.keyring });
+      const { options } = await parseCommandLine(['api', `${echo}/status/404`], deps);
+      return thrown(() => runApi(options as ApiOptions, deps));
+    },
     interrupted: () => thrown(() => interrupted()),
     invalid_profile: () => run(fakeHost(), ['whoami', '--profile', 'no/such']),
     invalid_target: async () => run(await signedIn(), ['token', '--resource', 'https://not-granted.example']),

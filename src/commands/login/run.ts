@@ -186,7 +186,7 @@ async function saveSession(
     result.subject,
     { http: deps.http, signal: deps.signal, tenant: login.endpoint },
   );
-  const session = sessionFromSignIn(result, userinfo, login.endpoint, deps.now());
+  const session = sessionFromSignIn(result, userinfo, login.endpoint, login.choices.resources, deps.now());
   // By the session's owner, under the profile's lock: a refresh finishing in another process
   // cannot overwrite it. What it replaced is revoked only now that it is saved.
   const replaced = await owner.recordSignIn(session);

@@ -4,11 +4,15 @@ import { tokenTimes } from '../../session/freshness.js';
 import type { StoredSession } from '../../session/session.js';
 import type { SignInResult } from '../../signIn/signInResult.js';
 
-/** The session a sign-in gives: its tokens, the person's userinfo, and when (`now`, ms since the epoch). */
+/**
+ * The session a sign-in gives: its tokens, the person's userinfo, the API resources it asked for
+ * (`--resource`), and when (`now`, ms since the epoch).
+ */
 export function sessionFromSignIn(
   result: SignInResult,
   userinfo: Userinfo,
   endpoint: string,
+  resources: readonly string[],
   now: number,
 ): StoredSession {
   const { tokens } = result;
@@ -26,6 +30,7 @@ export function sessionFromSignIn(
     user: userSummary(userinfo),
     huggingface: huggingFaceIdentity(userinfo),
     userinfoEndpoint: result.provider.as.userinfo_endpoint,
+    resources: [...resources],
     savedAt: new Date(now).toISOString(),
   };
 }
