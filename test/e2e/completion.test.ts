@@ -76,6 +76,7 @@ describe.skipIf(bash.skip)('bash completion', () => {
       'whoami',
       'status',
       'token',
+      'api',
       'logout',
       'config',
       'doctor',

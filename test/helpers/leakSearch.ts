@@ -32,19 +32,26 @@ export async function expectNoLeaks(
 ): Promise<void> {
   const outputs: Array<{ what: string; text: string; mayCarryToken: boolean }> = [];
   const run = async (args: string[], mayCarryToken = false) => {
-    if (args[0] === 'whoami' || args[0] === 'token') await options.expireTokens();
+    if (args[0] === 'whoami' || args[0] === 'token' || args[0] === 'api') await options.expireTokens();
     const { code, stdout, stderr } = await options.run(args);
     outputs.push({ what: `${args.join(' ')} (stdout)`, text: stdout, mayCarryToken });
     outputs.push({ what: `${args.join(' ')} (stderr)`, text: stderr, mayCarryToken: false });
     return code;
   };
-  expect(await run(loginArgs(emulator, '--resource', 'https://api.example.com', '--debug'))).toBe(0);
+  const echo = emulator.protectedApis['/echo']!;
+  expect(
+    await run(loginArgs(emulator, '--resource', 'https://api.example.com', '--resource', echo, '--debug')),
+  ).toBe(0);
   for (const debug of [[], ['--debug']]) {
     expect(await run(['whoami', ...debug])).toBe(0);
     expect(await run(['whoami', '--json', ...debug])).toBe(0);
     expect(await run(['token', ...debug], true)).toBe(0);
     expect(await run(['token', '--json', ...debug], true)).toBe(0);
     expect(await run(['token', '--resource', 'https://api.example.com', ...debug], true)).toBe(0);
+    // `api` sends tokens (and -i prints headers): its answers, its 401 → refresh → retry, its traces.
+    expect(await run(['api', `${echo}/leak`, '-i', '-f', 'a=1', ...debug])).toBe(0);
+    expect(await run(['api', `${echo}/status/401`, '-i', ...debug])).toBe(1);
+    expect(await run(['api', `${emulator.issuer}/me`, '-i', ...debug])).toBe(0);
     expect(await run(['status', '--json', ...debug])).toBe(0);
     expect(await run(['config', 'list', ...debug])).toBe(0);
     // A failure with --debug prints its cause (redacted).

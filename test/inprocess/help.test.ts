@@ -50,6 +50,7 @@ describe('help', () => {
       'whoami',
       'status',
       'token',
+      'api',
       'logout',
       'config',
       'config get',

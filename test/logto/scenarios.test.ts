@@ -9,6 +9,8 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { parseSession, serializeSession, type StoredSession } from '../../src/session/session.js';
+import type { EchoAnswer } from '../emulator/index.js';
+import { startProtectedApi } from '../emulator/protectedApi.js';
 import { chromiumAvailability } from '../helpers/chromium.js';
 import { hfloginBin, isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
@@ -307,6 +309,39 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     expect(resourceJwt.payload.aud).toBe(stack.resource);
     expect(resourceJwt.payload.sub).toBe((await stored(withResource)).user.id);
     expect(resourceJwt.payload.client_id).toBe(stack.appId);
+
+    // `hflogin api` with that token, at an API that checks it as a real one must: Logto's issuer and
+    // JWKS, its API resource as the audience (test/emulator/protectedApi.ts, on a server of its own).
+    const protectedApi = await startProtectedApi({
+      issuer,
+      keys: jwks,
+      routes: [{ path: '/v1', resource: stack.resource }],
+    });
+    try {
+      const call = await hflogin(
+        ['api', `${protectedApi.url}/v1/jobs?since=today`, '--resource', stack.resource, '-F', 'count=2'],
+        withResource.env,
+      );
+      expect(call.code, call.stderr).toBe(0);
+      const echoed = JSON.parse(call.stdout) as EchoAnswer;
+      expect(echoed).toMatchObject({
+        method: 'POST',
+        path: '/v1/jobs',
+        query: { since: 'today' },
+        body: { count: 2 },
+        claims: { iss: issuer, aud: stack.resource, sub: resourceJwt.payload.sub },
+      });
+      expect(protectedApi.stats.answers).toEqual({ 200: 1 });
+      // Its URL is not under the resource's indicator: without --resource no token is sent.
+      const uncovered = await hflogin(['api', `${protectedApi.url}/v1/jobs`], withResource.env);
+      expect(uncovered.code).toBe(2);
+      expect(protectedApi.stats.answers).toEqual({ 200: 1 });
+      console.log(
+        `[logto api] hflogin api ${protectedApi.url}/v1/jobs --resource ${stack.resource}: 200, the API verified aud=${String(echoed.claims.aud)} iss=${echoed.claims.iss}`,
+      );
+    } finally {
+      await protectedApi.close();
+    }
 
     const withOrganization = newProfile();
     const organizationLogin = await browserLogin(withOrganization, ['--organization', stack.organizationId]);
