@@ -39,10 +39,18 @@ const randomImports = {
   })),
 };
 /**
- * What no layer may import: src/cli.ts, src/hotCli.ts (the entries), src/system.ts (the real
- * machine), src/program.ts and src/hotPath.ts sit on top.
+ * What no layer may import: src/cli.ts, src/hotCli.ts, src/lib.ts (the entries), src/system.ts (the
+ * real machine), src/program.ts and src/hotPath.ts sit on top.
  */
-const entryModules = ['**/cli.js', '**/hotCli.js', '**/system.js', '**/program.js', '**/hotPath.js'];
+const entryModules = [
+  '**/cli.js',
+  '**/hotCli.js',
+  '**/lib.js',
+  '**/libTypes.js',
+  '**/system.js',
+  '**/program.js',
+  '**/hotPath.js',
+];
 
 /** A folder's import rule: the folders above it (and the entry modules) are off limits. */
 function layerRule(folder, files = [`src/${folder}/**/*.ts`], extra = []) {
@@ -129,8 +137,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    // The entries (src/cli.ts; src/hotCli.ts, bin/hflogin.cjs's CommonJS first stop) and the machine.
-    ignores: ['src/cli.ts', 'src/hotCli.ts', 'src/system.ts'],
+    // The entries (src/cli.ts; src/hotCli.ts, bin/hflogin.cjs's CommonJS first stop; src/lib.ts,
+    // the library, which builds its deps from process.env at each call) and the machine.
+    ignores: ['src/cli.ts', 'src/hotCli.ts', 'src/lib.ts', 'src/system.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -157,4 +166,38 @@ export default tseslint.config(
   { files: ['src/io/**/*.ts'], rules: { 'no-console': 'off' } },
   ...folders.map((folder) => layerRule(folder)),
   commandFolderRule,
+  // The library (dist/lib.js) never loads the command-line parser: it runs the commands' run
+  // functions, never their definitions (which configure commander) nor the program.
+  {
+    files: ['src/lib.ts', 'src/libTypes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...randomImports,
+          paths: [
+            ...randomImports.paths,
+            { name: 'commander', message: 'The library must not load commander (docs/architecture.md).' },
+          ],
+          patterns: [
+            {
+              group: [
+                '**/definition.js',
+                '**/command.js',
+                '**/commandTree.js',
+                '**/register.js',
+                '**/registry.js',
+                '**/program.js',
+                '**/cli.js',
+                '**/hotCli.js',
+                '**/hotPath.js',
+              ],
+              message:
+                'The library runs the commands, never their definitions or the program: those load commander.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

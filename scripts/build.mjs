@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+import { writeLibraryTypes } from './libTypes.mjs';
+
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 await rm('dist', { recursive: true, force: true });
@@ -89,3 +91,38 @@ await build({
 });
 // `open` falls back to this copy of xdg-open where the system has none; it looks beside itself.
 await copyFile(new URL('../node_modules/open/xdg-open', import.meta.url), 'dist/chunks/xdg-open');
+
+// dist/lib.js: the library (`import { getAccessToken } from 'hflogin'`, src/lib.ts), a build of its
+// own that the CLI never loads, so neither entry's start-up pays for the other. Split like the CLI
+// (into dist/lib-chunks/): importing it loads ~10 kB, and each function loads its command when
+// called — the token path never loads the sign-in (loopback server, OIDC client, `open`) or undici.
+// Not shared with dist/chunks/: a second entry point in the CLI's build would re-cut the CLI's
+// chunks, and the CLI's start-up is measured (README, Performance).
+const library = await build({
+  entryPoints: { lib: 'src/lib.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  chunkNames: 'lib-chunks/[name]-[hash]',
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.18',
+  external: ['@napi-rs/keyring'],
+  define: { __HFLOGIN_VERSION__: JSON.stringify(pkg.version) },
+  minify: true,
+  banner: {
+    js: "import { createRequire as __hfloginCreateRequire } from 'node:module'; const require = __hfloginCreateRequire(import.meta.url);",
+  },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+// The library never loads the command-line parser (eslint.config.js keeps src/lib.ts from
+// importing it; this catches a path through a shared module).
+const parser = Object.keys(library.metafile.inputs).filter((input) =>
+  input.includes('node_modules/commander/'),
+);
+if (parser.length > 0) throw new Error(`dist/lib.js bundles commander (${parser.join(', ')})`);
+await copyFile(new URL('../node_modules/open/xdg-open', import.meta.url), 'dist/lib-chunks/xdg-open');
+// Its types: dist/types/lib.d.ts and the declarations it names (scripts/libTypes.mjs).
+await writeLibraryTypes('src/lib.ts', 'dist/types');

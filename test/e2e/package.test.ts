@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -7,6 +10,10 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { footprint, installTarball, packTarball } from '../helpers/footprint.js';
 import { browseToCallback } from '../helpers/httpUserAgent.js';
 import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
+
+const execFileAsync = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const example = join(root, 'examples', 'print-token.mjs');
 
 /**
  * The published package: `npm pack`, installed into an empty prefix from the npm registry alone
@@ -24,23 +31,38 @@ describe('the npm package', () => {
   }, 180_000);
   afterAll(() => emulator?.close());
 
-  it('ships only the built CLI, its README and LICENSE, without install scripts', () => {
+  it('ships only the built CLI and library, its types, README and LICENSE, without install scripts', () => {
     for (const file of [
       'bin/hflogin.cjs',
       'dist/hot.cjs',
       'dist/help.json',
       'dist/cli.js',
+      'dist/lib.js',
+      'dist/types/lib.d.ts',
       'README.md',
       'LICENSE',
     ])
       expect(tarballFiles).toContain(file);
     expect(
-      tarballFiles.every((file) =>
-        /^(bin\/|dist\/cli\.js$|dist\/hot\.cjs$|dist\/help\.json$|dist\/chunks\/|package\.json$|README\.md$|LICENSE$)/.test(
-          file,
-        ),
+      tarballFiles.filter(
+        (file) =>
+          !/^(bin\/|dist\/cli\.js$|dist\/hot\.cjs$|dist\/help\.json$|dist\/chunks\/|dist\/lib\.js$|dist\/lib-chunks\/|package\.json$|README\.md$|LICENSE$)/.test(
+            file,
+          ),
       ),
-    ).toBe(true);
+    ).toEqual([
+      'dist/types/io/errorCodes.d.ts',
+      'dist/types/io/errors.d.ts',
+      'dist/types/lib.d.ts',
+      'dist/types/libTypes.d.ts',
+    ]);
+    // The library never loads the command-line parser.
+    const chunks = tarballFiles.filter((file) => /^dist\/(lib\.js|lib-chunks\/.*\.js)$/.test(file));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const file of chunks)
+      expect(readFileSync(join(prefix, 'node_modules', 'hflogin', file), 'utf8')).not.toContain(
+        'CommanderError',
+      );
     const manifest = JSON.parse(
       readFileSync(join(prefix, 'node_modules', 'hflogin', 'package.json'), 'utf8'),
     ) as {
@@ -89,5 +111,61 @@ describe('the npm package', () => {
     const whoami = runHflogin(['whoami'], { ...isolated.env, HFLOGIN_BIN: bin });
     expect(await whoami.exit).toBe(0);
     expect(whoami.stdout()).toContain('Hugging Face: alice-hf');
+
+    // The library's example, as a program that installed hflogin runs it: `import … from 'hflogin'`
+    // resolves through the installed package's exports map.
+    const program = join(prefix, 'print-token.mjs');
+    copyFileSync(example, program);
+    // Not execFileSync: the emulator answering it runs in this process.
+    const { stdout: printed } = await execFileAsync(process.execPath, [program], {
+      env: { ...process.env, ...isolated.env },
+      encoding: 'utf8',
+    });
+    expect(printed).toMatch(
+      /^alice-hf on 127\.0\.0\.1:\d+: a Bearer token for userinfo, valid until \S+Z\n$/,
+    );
+  });
+
+  it('types the library for a TypeScript program from the installed package alone', () => {
+    const program = join(prefix, 'consumer.mts');
+    writeFileSync(
+      program,
+      [
+        "import { ErrorCode, getAccessToken, HfloginError, signIn, status, type AccessToken } from 'hflogin';",
+        "const token: AccessToken = await getAccessToken({ resource: 'https://api.example.com', storage: 'file' });",
+        'const scope: string = token.scope;',
+        "const state: 'valid' | string = (await status()).profiles[0]!.state;",
+        'await signIn({ openBrowser: (url) => console.log(url), signal: AbortSignal.timeout(1000) });',
+        'const code: string = ErrorCode.notSignedIn;',
+        'export const checks = [scope, state, code, new HfloginError("x", { code, exitCode: 4, hint: "y" }).hint];',
+        '// @ts-expect-error: there is no such option',
+        'await getAccessToken({ audience: "x" });',
+        '',
+      ].join('\n'),
+    );
+    // No skipLibCheck: the shipped declarations themselves are checked, and may name only what a
+    // consumer has (Node's types: @types/node, as any Node program in TypeScript).
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const output = execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules', '@types'),
+        program,
+      ],
+      { cwd: prefix, encoding: 'utf8' },
+    );
+    expect(output).toBe('');
   });
 });

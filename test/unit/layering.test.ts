@@ -41,6 +41,29 @@ describe('eslint: layering and the machine', () => {
     expect(await rulesFiredOn(path, code)).toEqual(['no-restricted-imports']);
   });
 
+  it('keeps the library (src/lib.ts) from loading commander, a definition or the program', async () => {
+    for (const code of [
+      "import { Command } from 'commander';\nexport const x = Command;\n",
+      "import { token } from './commands/token/definition.js';\nexport const x = token;\n",
+      "import { runProgram } from './program.js';\nexport const x = runProgram;\n",
+    ])
+      expect(await rulesFiredOn('src/lib.ts', code)).toEqual(['no-restricted-imports']);
+    // Its deps are its own to build: the environment and the clock, as src/cli.ts reads them.
+    expect(
+      await rulesFiredOn(
+        'src/lib.ts',
+        "import { runToken } from './commands/token/run.js';\nexport const x = [runToken, process.env.HOME, Date.now()];\n",
+      ),
+    ).toEqual([]);
+    // …and nothing below may import it.
+    expect(
+      await rulesFiredOn(
+        'src/commands/token/backEdge.ts',
+        "import { status } from '../../lib.js';\nexport const x = status;\n",
+      ),
+    ).toEqual(['no-restricted-imports']);
+  });
+
   it('lets only src/io write to the terminal streams it is given', async () => {
     const code =
       'export const say = (deps: { stdout: { write(text: string): void } }) => deps.stdout.write("hi");\n';
