@@ -45,7 +45,7 @@ export function hotCommand(argv: readonly string[]): HotCommand | undefined {
 }
 
 /**
- * The help a command line asks for, as the key of its pre-rendered text (src/helpTexts.ts): `''`
+ * The help a command line asks for, as the key of its pre-rendered text (dist/help.json, written at build time by scripts/helpTexts.mjs): `''`
  * for `--help`, `-h` or `help`; `config set` for `config set --help`, `config set -h` or
  * `help config set`. Undefined for anything else (help for an unknown command is the parser's).
  */
@@ -126,7 +126,8 @@ function directGetsOnly(client: HttpClient): HttpClient {
 /**
  * `deps` with everything a hot command must not use turned into a failure that ends the hot path:
  * the network (a refresh or discovery), randomness, the browser, the host's facts, stdin, and the
- * process table (any use of the session lock: a refresh due, or a lock left behind). Given `http`,
+ * process table (any use of the session lock — a refresh due, a lock left behind — ends it before a
+ * lock file is made: session/sessionLock.ts asks who we are first). Given `http`,
  * one kind of request may go out: whoami's userinfo GET, straight to the tenant (a proxy is the
  * full program's: its agent is not in the hot path); a GET changes nothing at Logto, so the full
  * program may send it again if it takes over.

@@ -163,8 +163,13 @@ async function readMachine(processes: ProcessTable): Promise<Machine> {
 
 let machinePromise: Promise<Machine> | undefined;
 function machine(settings: Settings): Promise<Machine> {
-  // The host, boot and pid namespace do not change while the process runs.
-  machinePromise ??= readMachine(settings.processes);
+  // The host, boot and pid namespace do not change while the process runs. A failure is not kept:
+  // in the single binary the hot path (whose process table refuses) and the full program share
+  // this module, and the full program must be able to ask again.
+  machinePromise ??= readMachine(settings.processes).catch((error: unknown) => {
+    machinePromise = undefined;
+    throw error;
+  });
   return machinePromise;
 }
 
@@ -492,6 +497,9 @@ async function claimLock(
   settings: Settings,
   deadline: number,
 ): Promise<Lease | 'exists' | 'lost'> {
+  // Who we are, before the file exists: a process table that refuses (the hot path's) must leave
+  // no empty lock behind for others to wait out.
+  const me = await machine(settings);
   let handle: FileHandle;
   try {
     handle = await open(paths.lock, 'wx', 0o600);
@@ -505,7 +513,7 @@ async function claimLock(
   let stopHeartbeat: (() => Promise<void>) | undefined;
   try {
     const born = await handle.stat({ bigint: true });
-    await handle.writeFile(JSON.stringify(newRecord(await machine(settings), settings)));
+    await handle.writeFile(JSON.stringify(newRecord(me, settings)));
     // On a shared (NFS) config dir, other machines may see the file without its record until it
     // is written back; flushed, it never looks like a holder that died before writing.
     await handle.sync();

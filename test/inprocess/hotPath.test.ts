@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { answerHot, helpKey, hotCommand, withoutNetwork, type HotAnswer } from '../../src/hotPath.js';
@@ -137,6 +140,19 @@ describe('the hot path of token and status', () => {
     expect(await hot(['whoami', '--json'], env)).toBeUndefined();
     expect(emulator.stats.requests).toBe(requests);
     expect(await (await host.store('file')).load(host.profile)).toBe(before);
+    // No session lock was taken, not even an empty file for the next process to wait out.
+    expect(existsSync(join(host.configDir, 'locks', `${host.profile}.lock`))).toBe(false);
+  });
+
+  it('a refresh due: the full program, in the same module (as in the single binary), refreshes at once after the hot path handed over', async () => {
+    await host.seed(emulator, 'file');
+    await host.expire('file');
+    const refreshes = emulator.stats.tokenRequests.refresh_token ?? 0;
+    expect(await hot(['token'])).toBeUndefined();
+    const program = await full(['token']);
+    expect(program.stderr).toBe('');
+    expect(program.code).toBe(0);
+    expect((emulator.stats.tokenRequests.refresh_token ?? 0) - refreshes).toBe(1);
   });
 
   it('whoami with a token Logto refuses: left to the full program (the refresh is not the hot path’s), nothing changed', async () => {
