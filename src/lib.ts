@@ -234,12 +234,16 @@ function callerSignal(outer: AbortSignal | undefined): {
   const critical: CriticalSection = async (work) => {
     if (controller.signal.aborted) throw interrupted();
     open += 1;
+    let result: Awaited<ReturnType<typeof work>>;
     try {
-      return await work();
+      result = await work();
     } finally {
       open -= 1;
       if (open === 0 && outer?.aborted) controller.abort();
     }
+    // As the CLI's first Ctrl+C (io/interrupt.ts): the work is saved, then the call ends interrupted.
+    if (open === 0 && outer?.aborted) throw interrupted();
+    return result;
   };
   return {
     signal: controller.signal,
