@@ -1,3 +1,4 @@
+import { isLoopback } from '../../config/endpoint.js';
 import { usageError } from '../../io/errors.js';
 import { defineCommand, globalOptions, optionalString, stringList } from '../command.js';
 import type { ApiOptions, Field } from './run.js';
@@ -20,6 +21,13 @@ function header(text: string): [string, string] {
       'hflogin api sends the Authorization header itself, with the signed-in token.',
       'Leave out -H Authorization (to choose the token, use --resource or --organization).',
     );
+  // The token goes to the URL's host, and only there: a Host header would name another (and, over
+  // TLS, another server name) behind the same address.
+  if (name.toLowerCase() === 'host')
+    throw usageError(
+      'hflogin api sends the Host header of the URL itself.',
+      'Leave out -H Host: put the host in the URL instead.',
+    );
   return [name, value];
 }
 
@@ -39,8 +47,7 @@ function apiUrl(text: string): URL {
       `"${text}" is not an API URL.`,
       'Give the whole URL, e.g. hflogin api https://api.example.com/v1/models',
     );
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'http:' && !loopback)
+  if (url.protocol === 'http:' && !isLoopback(url))
     throw usageError(
       `Refusing to send a token over plain http to ${url.host}.`,
       'Use the https URL of the API (plain http is accepted only for localhost).',

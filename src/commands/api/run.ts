@@ -10,6 +10,7 @@ import type { AudienceToken } from '../../session/session.js';
 import type { CommandDeps } from '../deps.js';
 import { profileSession } from '../profileSession.js';
 import { buildRequest, type ApiRequest, type Field, type RequestParts } from './request.js';
+import { headerOf } from '../../oauth/get.js';
 
 export type { Field };
 
@@ -96,12 +97,6 @@ function isJsonType(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-function headerValue(response: RawResponse, name: string): string | undefined {
-  for (let i = 0; i < response.rawHeaders.length; i += 2)
-    if (response.rawHeaders[i]!.toLowerCase() === name) return response.rawHeaders[i + 1];
-  return undefined;
-}
-
 /**
  * `-i`: the status line and the headers, then the body. On a terminal everything passes
  * terminalSafe and a JSON body is indented; to a pipe or a file the bytes go as the server sent them.
@@ -122,7 +117,7 @@ function print(response: RawResponse, include: boolean, deps: CommandDeps): void
   }
   const text = response.body.toString('utf8');
   if (text === '') return;
-  writeText(deps.stdout, pretty(text, headerValue(response, 'content-type')));
+  writeText(deps.stdout, pretty(text, headerOf(response, 'content-type')));
 }
 
 /** The body for a person: JSON indented (when it is JSON), and a final newline. */
@@ -147,7 +142,7 @@ function statusError(response: RawResponse, url: URL, audience: Audience): Hflog
       : response.status === 403
         ? `The token for ${audienceText} lacks what the API requires (a scope or role): sign in again with hflogin login --scope <the scope it needs>.`
         : response.status >= 300 && response.status < 400
-          ? `hflogin api does not follow redirects (the token would go along): call ${headerValue(response, 'location') ?? 'the new location'} itself.`
+          ? `hflogin api does not follow redirects (the token would go along): call ${headerOf(response, 'location') ?? 'the new location'} itself.`
           : 'The answer is on stdout (-i adds the status line and headers).';
   return new HfloginError(`${url.host} answered ${status}.`, {
     code: ErrorCode.httpStatus,
