@@ -2,7 +2,7 @@
 // terminal (commander's 80 columns), from the freshly built dist/cli.js: the hot path
 // (src/hotPath.ts) answers those command lines with these texts. scripts/build.mjs runs this with
 // stdout piped, so the texts are a script's, whatever terminal the build runs in;
-// test/inprocess/hotPath.test.ts checks every one against the program's own output.
+// test/e2e/cli.test.ts checks every one against the program's own output.
 import { pathToFileURL } from 'node:url';
 
 const { main } = await import(pathToFileURL('dist/cli.js').href);

@@ -21,8 +21,8 @@ function isVersionProbe(argv: readonly string[]): boolean {
 }
 
 /**
- * The full program's process entry: bin/hflogin.cjs reaches it through src/hotCli.ts when the hot
- * path does not answer, and the single binary directly. With src/hotCli.ts, the only place that
+ * The full program's process entry: bin/hflogin.cjs and the single binary (src/seaMain.ts) reach
+ * it through src/hotCli.ts when the hot path does not answer. With src/hotCli.ts, the only place that
  * exits the process.
  */
 export async function runAsProcess(): Promise<never> {

@@ -1,6 +1,7 @@
 import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 
 import type { CommandDeps } from './commands/deps.js';
+import { debugVariable } from './io/debug.js';
 import { createHttpClient } from './io/httpClient.js';
 import type { TerminalStreams } from './io/terminal.js';
 import { answerHot, helpKey, hotCommand, offline, withoutNetwork } from './hotPath.js';
@@ -8,7 +9,8 @@ import { version } from './version.js';
 
 /*
  * The process entry of bin/hflogin.cjs, bundled on its own as CommonJS (dist/hot.cjs): `--version`,
- * and `token`/`status` when the files on this machine are enough, answered before anything else
+ * help for a pipe, and `token`/`status`/`whoami` when the files on this machine (and one userinfo
+ * GET) are enough, answered before anything else
  * loads; every other command line goes to the full program (dist/cli.js). Measured on Node 20 with
  * `npm run bench` (2 cores): an ESM entry costs ~6 ms of ESM-loader start-up that `node -e 0` does
  * not pay — a third of the floor — and the command-line parser and the split ESM chunks more; a
@@ -24,34 +26,19 @@ export async function runHotAsProcess(
 ): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    writeAll(1, `${version}\n`);
-    process.exit(0);
+    exitAfterWriting('', `${version}\n`);
   }
   // Help, pre-rendered for a stdout that is not a terminal (a terminal's width changes the text).
   const key = helpKey(argv);
   const help = key === undefined || !helpFile || !notATerminal(1) ? undefined : helpText(helpFile, key);
-  if (help !== undefined) {
-    writeAll(1, help);
-    process.exit(0);
-  }
+  if (help !== undefined) exitAfterWriting('', help);
   const command = hotCommand(argv);
   // --debug traces requests and steps: the full program's job (HFLOGIN_DEBUG says it for every run).
-  if (command && !process.env.HFLOGIN_DEBUG) {
+  if (command && !debugVariable(process.env)) {
     const answer = await answerHot(command, hotDeps, {
       isTTY: (fd) => (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(fd),
     });
-    if (answer) {
-      // Written to the file descriptors: process.stdout and process.stderr, created on first use,
-      // cost more than the command (streams, tty or pipe handles).
-      try {
-        writeAll(2, answer.stderr);
-        writeAll(1, answer.stdout);
-      } catch {
-        // The reader went away (EPIPE): what it did not take is lost either way.
-        process.exit(1);
-      }
-      process.exit(0);
-    }
+    if (answer) exitAfterWriting(answer.stderr, answer.stdout);
   }
   await (await loadFull()).runAsProcess();
 }
@@ -78,6 +65,21 @@ function notATerminal(fd: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Writes the answer to the file descriptors and exits 0: process.stdout and process.stderr, created
+ * on first use, cost more than the command (streams, tty or pipe handles). A reader that went away
+ * (EPIPE) ends it with 1: what it did not take is lost either way.
+ */
+function exitAfterWriting(stderr: string, stdout: string): never {
+  try {
+    writeAll(2, stderr);
+    writeAll(1, stdout);
+  } catch {
+    process.exit(1);
+  }
+  process.exit(0);
 }
 
 /** Writes all of `text` to `fd`, however much each write takes (a pipe may take part of it). */

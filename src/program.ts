@@ -4,7 +4,7 @@ import type { CommandDefinition, ParsedLine } from './commands/command.js';
 import type { CommandDeps } from './commands/deps.js';
 import { commandTree } from './commands/commandTree.js';
 import type { OnCommand } from './commands/register.js';
-import { debugLog, redact } from './io/debug.js';
+import { debugLog, debugVariable, redact } from './io/debug.js';
 import { ErrorCode } from './io/errorCodes.js';
 import { tracedHttpClient } from './io/httpTrace.js';
 import { errorJson, ExitCode, HfloginError, isReportedInJson, unexpectedError } from './io/errors.js';
@@ -106,15 +106,6 @@ function commandLineError(error: unknown, argv: readonly string[], commands: str
     exitCode: ExitCode.usage,
     hint: `Run hflogin ${command ? `help ${command}` : '--help'} to see what is possible.`,
   });
-}
-
-/**
- * HFLOGIN_DEBUG=1 is --debug for every command, as GH_DEBUG=1 is for gh: for a script or a wrapper
- * whose command line cannot be changed. Empty, 0, false, no and off leave it off.
- */
-export function debugVariable(env: NodeJS.ProcessEnv): boolean {
-  const value = env.HFLOGIN_DEBUG?.trim().toLowerCase();
-  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value);
 }
 
 /**

@@ -35,3 +35,12 @@ export function debugLog(stderr: Writable, enabled: boolean): DebugLog {
   if (!enabled) return () => {};
   return (message) => writeLine(stderr, `debug: ${redact(message)}`);
 }
+
+/**
+ * HFLOGIN_DEBUG=1 is --debug for every command, as GH_DEBUG=1 is for gh: for a script or a wrapper
+ * whose command line cannot be changed. Empty, 0, false, no and off leave it off.
+ */
+export function debugVariable(env: NodeJS.ProcessEnv): boolean {
+  const value = env.HFLOGIN_DEBUG?.trim().toLowerCase();
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value);
+}

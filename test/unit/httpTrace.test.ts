@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { debugLog } from '../../src/io/debug.js';
 import { createHttpClient } from '../../src/io/httpClient.js';
 import { traceableUrl, tracedHttpClient } from '../../src/io/httpTrace.js';
-import { debugVariable } from '../../src/program.js';
+import { debugVariable } from '../../src/io/debug.js';
 import { fakeHttp } from '../helpers/fakeHttp.js';
 import { PassThrough } from 'node:stream';
 
