@@ -10,28 +10,32 @@ import { writeLibraryTypes } from './libTypes.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
-await rm('dist', { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli.ts' },
+/** What every bundle shares: Node 20.18, minified, the keychain library left to node_modules. */
+const shared = {
   outdir: 'dist',
   bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
-  format: 'esm',
   target: 'node20.18',
   external: ['@napi-rs/keyring'],
   define: { __HFLOGIN_VERSION__: JSON.stringify(pkg.version) },
   minify: true,
-  // Bundled CommonJS dependencies call require(); give the ESM chunks one.
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+/** ESM with code splitting (the CLI's program, the library); bundled CommonJS dependencies call require(): give the chunks one. */
+const splitEsm = {
+  ...shared,
+  splitting: true,
+  format: 'esm',
   banner: {
     js: "import { createRequire as __hfloginCreateRequire } from 'node:module'; const require = __hfloginCreateRequire(import.meta.url);",
   },
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-// dist/hot.cjs: bin/hflogin.cjs's first stop (src/hotCli.ts). `--version`, and `token`/`status`
-// answered from the files on this machine, in one CommonJS file: on Node 20, an ESM entry alone
+};
+
+await rm('dist', { recursive: true, force: true });
+await build({ ...splitEsm, entryPoints: { cli: 'src/cli.ts' }, chunkNames: 'chunks/[name]-[hash]' });
+// dist/hot.cjs: bin/hflogin.cjs's first stop (src/hotCli.ts). `--version`, help, and
+// `token`/`status`/`whoami` answered from the files on this machine, in one CommonJS file: on Node 20, an ESM entry alone
 // costs ~6 ms of loader start-up (a third of `node -e 0`), and split chunks load one by one. What
 // needs more (the parser, a refresh, a sign-in) is dist/cli.js's, loaded only then.
 // The session's dynamic imports of the OIDC client (a refresh, a discovery, a revocation) and the
@@ -75,19 +79,11 @@ const keyringByRequire = {
   },
 };
 await build({
+  ...shared,
   entryPoints: { hot: 'src/hotCli.ts' },
   plugins: [networkStaysOut, keyringByRequire],
-  outdir: 'dist',
   outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
   format: 'cjs',
-  target: 'node20.18',
-  external: ['@napi-rs/keyring'],
-  define: { __HFLOGIN_VERSION__: JSON.stringify(pkg.version) },
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 // `open` falls back to this copy of xdg-open where the system has none; it looks beside itself.
 await copyFile(new URL('../node_modules/open/xdg-open', import.meta.url), 'dist/chunks/xdg-open');
@@ -99,22 +95,9 @@ await copyFile(new URL('../node_modules/open/xdg-open', import.meta.url), 'dist/
 // Not shared with dist/chunks/: a second entry point in the CLI's build would re-cut the CLI's
 // chunks, and the CLI's start-up is measured (README, Performance).
 const library = await build({
+  ...splitEsm,
   entryPoints: { lib: 'src/lib.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
   chunkNames: 'lib-chunks/[name]-[hash]',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.18',
-  external: ['@napi-rs/keyring'],
-  define: { __HFLOGIN_VERSION__: JSON.stringify(pkg.version) },
-  minify: true,
-  banner: {
-    js: "import { createRequire as __hfloginCreateRequire } from 'node:module'; const require = __hfloginCreateRequire(import.meta.url);",
-  },
-  legalComments: 'none',
-  logLevel: 'warning',
   metafile: true,
 });
 // The library never loads the command-line parser (eslint.config.js keeps src/lib.ts from
