@@ -18,10 +18,11 @@
 // (`node scripts/test.mjs test/unit/config.test.ts` runs the in-process tier on that file only);
 // `--config <file>` runs that configuration as one tier (scripts/test-logto.mjs does).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { privateHome, writeSecretServiceBus } from './secretServiceBus.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
@@ -96,46 +97,12 @@ const canMakeKeyring =
  * the log its keyring starts are counted in.
  */
 function insideKeyring(dir, env, argv) {
-  const home = join(dir, 'home');
-  env.HOME = home;
-  env.XDG_DATA_HOME = join(home, '.local', 'share');
-  env.XDG_CONFIG_HOME = join(home, '.config');
-  env.XDG_RUNTIME_DIR = join(dir, 'run');
+  privateHome(dir, env);
   env.HFLOGIN_TEST_KEYRING = 'gnome-keyring';
-  mkdirSync(env.XDG_DATA_HOME, { recursive: true });
-  mkdirSync(env.XDG_CONFIG_HOME, { recursive: true });
-  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
-  // The bus starts gnome-keyring on demand through our own service files, which feed it the
-  // keyring's password ("pw"): so the login keyring is created unlocked, and if the daemon dies
-  // mid-run (seen under load in CI), the bus starts it again unlocked, with its items. With the
-  // stock service files a restarted daemon came up locked, and every later keychain test failed
-  // with "unlock prompt was dismissed". Each start is logged, and counted at the end.
+  // Each start of the keyring daemon is logged, and counted at the end.
   const bus = join(dir, 'dbus');
-  const services = join(bus, 'services');
   const keyringStarts = join(bus, 'keyring-starts.log');
-  mkdirSync(services, { recursive: true });
-  const daemon = join(bus, 'gnome-keyring.sh');
-  writeFileSync(
-    daemon,
-    `#!/bin/sh\necho "$(date +%T.%N)" >> '${keyringStarts}'\nprintf pw | exec gnome-keyring-daemon --foreground --unlock --components=secrets\n`,
-    { mode: 0o755 },
-  );
-  for (const name of ['org.freedesktop.secrets', 'org.gnome.keyring'])
-    writeFileSync(join(services, `${name}.service`), `[D-BUS Service]\nName=${name}\nExec=${daemon}\n`);
-  // Our service directory first (the first one that has a service wins), then the stock session
-  // bus configuration with its limits: without them the bus refused connections mid-run ("maximum
-  // number of active connections for UID 0").
-  const config = join(bus, 'session.conf');
-  writeFileSync(
-    config,
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <servicedir>${services}</servicedir>
-  <include>/usr/share/dbus-1/session.conf</include>
-</busconfig>
-`,
-  );
+  const config = writeSecretServiceBus(bus, keyringStarts);
   // The keyring must prove it works before any test runs: store and clear a probe entry (which
   // starts the daemon), retrying a few times on a slow start.
   const ready = [
