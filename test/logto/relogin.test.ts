@@ -7,7 +7,7 @@ import { isolatedProfile, runHflogin } from '../helpers/hfloginProcess.js';
 import { storeFor } from '../helpers/seedSession.js';
 import { requireSystemPiece, secretServiceMissing } from '../helpers/systemPieces.js';
 import { aliceSub, chooseHfUser, fakeHfRequests, launchLogtoChromium } from './scenarioKit.js';
-import { logtoSql, logtoStack } from './stack.js';
+import { logtoSql, logtoStack, presentRefreshToken } from './stack.js';
 
 const logto = logtoStack();
 const keychain = requireSystemPiece('Secret Service (gnome-keyring)', secretServiceMissing());
@@ -73,18 +73,6 @@ describe.skipIf(logto.skip || keychain.skip || chromium.skip)(
      */
     const prompts = (audit: AuditEntry[]) =>
       audit.filter((entry) => entry.key === 'Interaction.Create').map((entry) => entry.prompt);
-    const presentRefreshToken = async (refreshToken: string) => {
-      const answer = await fetch(`${stack.endpoint}/oidc/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          client_id: stack.appId,
-          refresh_token: refreshToken,
-        }),
-      });
-      return { status: answer.status, body: (await answer.json()) as { error?: string } };
-    };
     /** `hflogin token` made to refresh (the access token marked stale): the session as it saved it. */
     const refreshThroughHflogin = async (): Promise<StoredSession> => {
       const session = await stored();
@@ -190,7 +178,7 @@ describe.skipIf(logto.skip || keychain.skip || chromium.skip)(
         // The new session refreshes through hflogin; the replaced refresh token too, since nothing was
         // revoked.
         const refreshed = await refreshThroughHflogin();
-        expect((await presentRefreshToken(first.session.refreshToken!)).status).toBe(200);
+        expect((await presentRefreshToken(stack, first.session.refreshToken!)).status).toBe(200);
 
         // 2b. Alice with --select-account: prompt=login makes Logto authenticate afresh (Hugging Face
         // is asked), yet the same account in the same browser still gets the same grant.
@@ -225,7 +213,7 @@ describe.skipIf(logto.skip || keychain.skip || chromium.skip)(
         expect(grantExists(firstGrant)).toBe(false);
         // The replaced session's refresh token, and one of the grant hflogin no longer held (never used).
         for (const refreshToken of [fresh.session.refreshToken!, refreshed.refreshToken!])
-          expect(await presentRefreshToken(refreshToken)).toMatchObject({
+          expect(await presentRefreshToken(stack, refreshToken)).toMatchObject({
             status: 400,
             body: { error: 'invalid_grant' },
           });
@@ -249,7 +237,7 @@ describe.skipIf(logto.skip || keychain.skip || chromium.skip)(
         });
         expect(revoke.status).toBe(200);
         expect(grantExists(bobGrant)).toBe(false);
-        expect(await presentRefreshToken(bobAgain.session.refreshToken!)).toMatchObject({
+        expect(await presentRefreshToken(stack, bobAgain.session.refreshToken!)).toMatchObject({
           status: 400,
           body: { error: 'invalid_grant' },
         });

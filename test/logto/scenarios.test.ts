@@ -25,7 +25,7 @@ import {
   withholdLoopback,
   type FakeHfUser,
 } from './scenarioKit.js';
-import { auditCount, browserEnv, logtoSql, logtoStack, managementApi } from './stack.js';
+import { auditCount, browserEnv, logtoSql, logtoStack, managementApi, presentRefreshToken } from './stack.js';
 
 /** Puts the holding proxy in the path of hflogin's requests to Logto (see the file). */
 const rerouteLoopback = fileURLToPath(new URL('./rerouteLoopback.mjs', import.meta.url));
@@ -163,18 +163,6 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
       createdAt: number;
       identities: Record<string, { userId: string }>;
     };
-  const presentRefreshToken = async (refreshToken: string) => {
-    const answer = await fetch(`${stack.endpoint}/oidc/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: stack.appId,
-        refresh_token: refreshToken,
-      }),
-    });
-    return { status: answer.status, body: (await answer.json()) as { error?: string } };
-  };
 
   afterEach(async () => {
     terminal?.close();
@@ -253,7 +241,7 @@ describe.skipIf(logto.skip || keychain.skip)('hflogin against the real Logto', (
     expect(logout.code, logout.stderr).toBe(0);
     expect(await (await store(isolated)).load(isolated.profile)).toBeNull();
     // Proven at Logto: the refresh token is refused, the opaque access token is dead.
-    const replay = await presentRefreshToken(refreshToken!);
+    const replay = await presentRefreshToken(stack, refreshToken!);
     expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const meAfter = await fetch(`${stack.endpoint}/oidc/me`, {
       headers: { authorization: `Bearer ${accessToken}` },

@@ -97,6 +97,23 @@ export function auditCount(
   return Number(count);
 }
 
+/** A refresh token presented to Logto's token endpoint as the stack's Native app: its status and error. */
+export async function presentRefreshToken(
+  stack: LogtoStack,
+  refreshToken: string,
+): Promise<{ status: number; body: { error?: string } }> {
+  const answer = await fetch(`${stack.endpoint}/oidc/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: stack.appId,
+      refresh_token: refreshToken,
+    }),
+  });
+  return { status: answer.status, body: (await answer.json()) as { error?: string } };
+}
+
 /** Logto's Management API through the stack's provisioning tool (its M2M app). */
 export function managementApi(stack: LogtoStack, method: string, path: string, body?: unknown): unknown {
   const result = spawnSync(
