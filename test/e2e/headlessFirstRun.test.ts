@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { sessionFilePath } from '../../src/storage/fileStore.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { signInInBrowser } from '../helpers/httpUserAgent.js';
 import {
   hfloginBin,
@@ -14,6 +13,7 @@ import {
   runHflogin,
 } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 const tmux = tmuxAvailability();
 
@@ -24,16 +24,12 @@ const tmux = tmuxAvailability();
  * test/inprocess/headlessFirstRun.test.ts.
  */
 describe.skipIf(tmux.skip)('headless first run: the keychain cannot be used', () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let terminal: TerminalSession | undefined;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
   afterEach(() => {
     terminal?.close();
     terminal = undefined;
   });
-  afterAll(() => emulator?.close());
 
   /** A machine where no Secret Service can be reached, nothing configured; $BROWSER the recorder. */
   const environment = (isolated: ReturnType<typeof isolatedProfile>): NodeJS.ProcessEnv => {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { signInInBrowser } from '../helpers/httpUserAgent.js';
 import { hfloginBin, isolatedProfile, recordBrowser } from '../helpers/hfloginProcess.js';
 import { TerminalSession, tmuxAvailability } from '../helpers/tmux.js';
+import { useEmulator } from '../helpers/useEmulator.js';
 
 const tmux = tmuxAvailability();
 
@@ -14,16 +14,12 @@ const tmux = tmuxAvailability();
  * test/inprocess/terminal.test.ts; without one: test/inprocess/setup.test.ts.
  */
 describe.skipIf(tmux.skip)('config init, the first-run offer and the spinner', () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let terminal: TerminalSession | undefined;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
   afterEach(() => {
     terminal?.close();
     terminal = undefined;
   });
-  afterAll(() => emulator?.close());
 
   const command = (...args: string[]) =>
     [process.execPath, hfloginBin, ...args].map((part) => `'${part}'`).join(' ');
